@@ -1,0 +1,55 @@
+#include "node/domain/ids.h"
+
+#include <openssl/rand.h>
+
+#include <cstdlib>
+
+#include "absl/strings/str_cat.h"
+
+namespace pacto {
+namespace {
+
+constexpr char kAlphabet[] = "0123456789abcdefghjkmnpqrstvwxyz";
+
+}  // namespace
+
+std::string IdFromBytes(absl::string_view prefix, absl::string_view bytes) {
+  std::string out = absl::StrCat(prefix, "-");
+  uint32_t buffer = 0;
+  int bits = 0;
+  for (unsigned char c : bytes) {
+    buffer = (buffer << 8) | c;
+    bits += 8;
+    while (bits >= 5) {
+      out.push_back(kAlphabet[(buffer >> (bits - 5)) & 31]);
+      bits -= 5;
+    }
+  }
+  if (bits > 0) out.push_back(kAlphabet[(buffer << (5 - bits)) & 31]);
+  return out;
+}
+
+std::string NewId(absl::string_view prefix) {
+  unsigned char bytes[10];
+  if (RAND_bytes(bytes, sizeof(bytes)) != 1) {
+    // Without randomness ids could collide across nodes; refuse to go on.
+    std::abort();
+  }
+  return IdFromBytes(prefix, absl::string_view(reinterpret_cast<char*>(bytes), sizeof(bytes)));
+}
+
+absl::Status ValidateIdSyntax(absl::string_view field, absl::string_view id) {
+  if (id.empty()) return absl::InvalidArgumentError(absl::StrCat(field, ": must not be empty"));
+  if (id.size() > 64) {
+    return absl::InvalidArgumentError(absl::StrCat(field, ": longer than 64 characters"));
+  }
+  for (char c : id) {
+    if (c <= ' ' || c > '~') {
+      return absl::InvalidArgumentError(
+          absl::StrCat(field, ": must be printable ASCII without spaces"));
+    }
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace pacto

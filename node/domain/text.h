@@ -1,0 +1,33 @@
+// Validation of free text that people type: names of people, chapters, courses.
+#ifndef PACTO_NODE_DOMAIN_TEXT_H_
+#define PACTO_NODE_DOMAIN_TEXT_H_
+
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+
+namespace pacto {
+
+inline constexpr size_t kMaxNameChars = 200;
+
+// True when `s` is well-formed UTF-8 (no overlongs, surrogates or code points past
+// U+10FFFF).
+bool IsValidUtf8(absl::string_view s);
+
+// Number of code points in valid UTF-8 `s`.
+size_t Utf8Length(absl::string_view s);
+
+// Trims `value`, collapses runs of whitespace into one space, and checks it is
+// non-empty, valid UTF-8, free of control characters and at most `max_chars` code
+// points. Errors are INVALID_ARGUMENT and begin with `field`.
+absl::StatusOr<std::string> CleanText(absl::string_view field, absl::string_view value,
+                                      size_t max_chars = kMaxNameChars);
+
+// Like CleanText but an empty value is allowed and returned as "".
+absl::StatusOr<std::string> CleanOptionalText(absl::string_view field, absl::string_view value,
+                                              size_t max_chars = kMaxNameChars);
+
+}  // namespace pacto
+
+#endif  // PACTO_NODE_DOMAIN_TEXT_H_

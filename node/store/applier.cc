@@ -1,0 +1,216 @@
+#include "node/store/applier.h"
+
+#include "absl/strings/str_cat.h"
+#include "common/status_macros.h"
+#include "node/store/keys.h"
+#include "node/store/record_io.h"
+#include "node/store/record_state.h"
+#include "pacto/v1/model.pb.h"
+
+namespace pacto {
+
+Applier::Applier(Database* db)
+    : db_(db), tallies_(db), derived_(db, &tallies_, &structure_) {}
+
+absl::Status Applier::Reload() {
+  tallies_.Reset();
+  structure_.Reset();
+  open_.reset();
+  dirty_origins_.clear();
+  vv_ = VersionVector();
+  std::unique_ptr<rocksdb::Iterator> it(db_->db()->NewIterator(rocksdb::ReadOptions(), db_->meta()));
+  for (it->Seek(kVersionVectorPrefix); it->Valid() && it->key().starts_with(kVersionVectorPrefix);
+       it->Next()) {
+    if (it->value().size() != 8) return absl::DataLossError("malformed version vector entry");
+    vv_.Set(ToView(it->key()).substr(sizeof(kVersionVectorPrefix) - 1),
+            GetBigEndian64(ToView(it->value())));
+  }
+  if (!it->status().ok()) return FromRocks(it->status(), "reading the version vector");
+  std::string value;
+  rocksdb::Status s = db_->db()->Get(rocksdb::ReadOptions(), db_->meta(), kDigestKey, &value);
+  if (!s.ok() && !s.IsNotFound()) return FromRocks(s, "reading the digest");
+  digest_ = s.ok() ? Digest::Decode(value) : Digest();
+  s = db_->db()->Get(rocksdb::ReadOptions(), db_->meta(), kLogNextKey, &value);
+  if (!s.ok() && !s.IsNotFound()) return FromRocks(s, "reading the log cursor");
+  log_next_ = s.ok() && value.size() == 8 ? GetBigEndian64(value) : 0;
+  dirty_ = false;
+  return absl::OkStatus();
+}
+
+absl::StatusOr<bool> Applier::BeginEntry(WriteTxn& txn, const v1::Entry& header) {
+  (void)txn;
+  if (open_) return absl::InternalError("an entry is already open");
+  if (header.origin().empty() || header.seq() == 0) {
+    return absl::InvalidArgumentError("entry: origin and seq are required");
+  }
+  uint64_t have = vv_.Get(header.origin());
+  if (header.seq() <= have) return false;
+  if (header.seq() != have + 1) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("entry ", header.origin(), ":", header.seq(), " arrived before ",
+                     header.origin(), ":", have + 1));
+  }
+  open_.emplace(header);
+  open_->clear_ops();
+  return true;
+}
+
+absl::Status Applier::ApplyOp(WriteTxn& txn, v1::Op op) {
+  if (!open_) return absl::InternalError("ApplyOp without an open entry");
+  if (op.type() == v1::RECORD_TYPE_UNSPECIFIED || !v1::RecordType_IsValid(op.type()) ||
+      op.id().empty()) {
+    return absl::InvalidArgumentError("op: a record type and id are required");
+  }
+  v1::Dot dot;
+  dot.set_origin(open_->origin());
+  dot.set_seq(open_->seq());
+
+  const std::string key = RecordKey(op.type(), op.id());
+  v1::RecordState state;
+  PACTO_ASSIGN_OR_RETURN(bool existed, ReadState(txn, op.type(), op.id(), &state));
+  (void)existed;
+  const Digest old_digest = RecordDigest(key, state);
+  std::optional<std::string> old_winner;
+  if (IsLive(state)) old_winner = Winner(state)->value();
+
+  MergeOutcome outcome = MergeOp(&state, op, dot, open_->hlc(), open_->principal());
+  if (outcome.dropped) {
+    // The write lost to an erasure: this node's copy of it must not keep the data.
+    op.clear_value();
+    op.set_redacted(true);
+  }
+  txn.Put(db_->records(), key, state.SerializeAsString());
+  digest_.Subtract(old_digest);
+  digest_.Add(RecordDigest(key, state));
+
+  std::optional<std::string> new_winner;
+  if (IsLive(state)) new_winner = Winner(state)->value();
+  if (old_winner != new_winner) {
+    PACTO_RETURN_IF_ERROR(derived_.OnWinnerChange(txn, op.type(), op.id(),
+                                                  old_winner ? &*old_winner : nullptr,
+                                                  new_winner ? &*new_winner : nullptr));
+  }
+
+  if (op.kind() == v1::Op::ERASE) {
+    // Scrub every earlier value of the record this node logged, except values that
+    // survive the erasure (a person enrolled again concurrently elsewhere).
+    for (const v1::Change& change : state.history()) {
+      if (change.kind() != v1::Op::PUT || SameDot(change.dot(), dot)) continue;
+      bool survives = false;
+      for (const v1::Version& v : state.versions()) survives |= SameDot(v.dot(), change.dot());
+      if (!survives) PACTO_RETURN_IF_ERROR(Redact(txn, change.dot(), op.type(), op.id()));
+    }
+  }
+  *open_->add_ops() = std::move(op);
+  return absl::OkStatus();
+}
+
+absl::Status Applier::Redact(WriteTxn& txn, const v1::Dot& dot, v1::RecordType type,
+                             const std::string& id) {
+  std::string position;
+  PACTO_ASSIGN_OR_RETURN(bool found,
+                         txn.Get(db_->log(), DotKey(dot.origin(), dot.seq()), &position));
+  if (!found || position.size() != 8) return absl::OkStatus();  // truncated from the log
+  const std::string log_key = LogKey(GetBigEndian64(position));
+  std::string bytes;
+  PACTO_ASSIGN_OR_RETURN(found, txn.Get(db_->log(), log_key, &bytes));
+  if (!found) return absl::OkStatus();
+  v1::Entry entry;
+  if (!entry.ParseFromString(bytes)) return absl::DataLossError("malformed log entry");
+  bool changed = false;
+  for (v1::Op& op : *entry.mutable_ops()) {
+    if (op.type() == type && op.id() == id && op.kind() == v1::Op::PUT && !op.redacted()) {
+      op.clear_value();
+      op.set_redacted(true);
+      changed = true;
+    }
+  }
+  if (changed) txn.Put(db_->log(), log_key, entry.SerializeAsString());
+  return absl::OkStatus();
+}
+
+absl::Status Applier::EndEntry(WriteTxn& txn) {
+  if (!open_) return absl::InternalError("EndEntry without an open entry");
+  v1::Entry entry = std::move(*open_);
+  open_.reset();
+  if (entry.ops_size() == 0) return absl::OkStatus();
+  const uint64_t position = log_next_++;
+  txn.Put(db_->log(), LogKey(position), entry.SerializeAsString());
+  std::string encoded;
+  PutBigEndian64(&encoded, position);
+  txn.Put(db_->log(), DotKey(entry.origin(), entry.seq()), encoded);
+  vv_.Set(entry.origin(), entry.seq());
+  dirty_origins_.push_back(entry.origin());
+  dirty_ = true;
+  return absl::OkStatus();
+}
+
+namespace {
+
+std::unique_ptr<google::protobuf::Message> NewRecordMessage(v1::RecordType type) {
+  switch (type) {
+    case v1::RECORD_TYPE_REGION: return std::make_unique<v1::Region>();
+    case v1::RECORD_TYPE_CHAPTER: return std::make_unique<v1::Chapter>();
+    case v1::RECORD_TYPE_AFFILIATION: return std::make_unique<v1::Affiliation>();
+    case v1::RECORD_TYPE_PERSON: return std::make_unique<v1::Person>();
+    case v1::RECORD_TYPE_MEMBERSHIP: return std::make_unique<v1::Membership>();
+    case v1::RECORD_TYPE_OFFICER_TERM: return std::make_unique<v1::OfficerTerm>();
+    case v1::RECORD_TYPE_FORMATION: return std::make_unique<v1::FormationRecord>();
+    default: return nullptr;
+  }
+}
+
+}  // namespace
+
+absl::Status Applier::ValidateOps(const v1::Entry& entry) {
+  if (entry.ops_size() == 0) return absl::InvalidArgumentError("entry: has no ops");
+  for (const v1::Op& op : entry.ops()) {
+    auto message = NewRecordMessage(op.type());
+    if (message == nullptr || op.id().empty()) {
+      return absl::InvalidArgumentError("entry: op without a known record type and id");
+    }
+    switch (op.kind()) {
+      case v1::Op::PUT:
+        if (!op.redacted() && !message->ParseFromString(op.value())) {
+          return absl::InvalidArgumentError(absl::StrCat(
+              "entry: op value does not decode as ", v1::RecordType_Name(op.type())));
+        }
+        break;
+      case v1::Op::DELETE:
+      case v1::Op::ERASE:
+        break;
+      default:
+        return absl::InvalidArgumentError("entry: op of unknown kind");
+    }
+  }
+  return absl::OkStatus();
+}
+
+absl::Status Applier::ApplyEntry(WriteTxn& txn, const v1::Entry& entry, bool* applied) {
+  PACTO_RETURN_IF_ERROR(ValidateOps(entry));
+  PACTO_ASSIGN_OR_RETURN(*applied, BeginEntry(txn, entry));
+  if (!*applied) return absl::OkStatus();
+  for (const v1::Op& op : entry.ops()) {
+    absl::Status s = ApplyOp(txn, op);
+    if (!s.ok()) return s;
+  }
+  return EndEntry(txn);
+}
+
+void Applier::FlushTo(WriteTxn& txn) {
+  tallies_.Flush(txn);
+  if (!dirty_) return;
+  txn.Put(db_->meta(), kDigestKey, digest_.Encode());
+  std::string cursor;
+  PutBigEndian64(&cursor, log_next_);
+  txn.Put(db_->meta(), kLogNextKey, cursor);
+  for (const std::string& origin : dirty_origins_) {
+    std::string value;
+    PutBigEndian64(&value, vv_.Get(origin));
+    txn.Put(db_->meta(), VersionVectorKey(origin), value);
+  }
+  dirty_origins_.clear();
+  dirty_ = false;
+}
+
+}  // namespace pacto

@@ -1,0 +1,95 @@
+// The one apply function (DESIGN §4): every mutation of the registry, written here or
+// replicated from another node, is an Entry applied through this class. For each of
+// the entry's ops it merges the new version into the record's versions, keeps the
+// digest current, updates indexes and tallies when the record's winner changes, and
+// scrubs erased data from the log; then it appends the entry to the operation log and
+// advances the version vector. All of it lands in the caller's WriteTxn, so one
+// RocksDB write batch commits a write together with everything derived from it.
+//
+// Usage, remote entries:    applier.ApplyEntry(txn, entry, &applied);
+// local writes, op by op (each op visible to the next one's validation):
+//   applier.BeginEntry(txn, header);  applier.ApplyOp(txn, op) ...;  applier.EndEntry(txn);
+// and before each commit:   applier.FlushTo(txn);
+//
+// Not thread-safe: owned by the commit pipeline's thread. REQUIRES: a failed commit is
+// followed by Reload(), since in-memory state ran ahead of the disk.
+#ifndef PACTO_NODE_STORE_APPLIER_H_
+#define PACTO_NODE_STORE_APPLIER_H_
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "node/store/database.h"
+#include "node/store/derived_data.h"
+#include "node/store/digest.h"
+#include "node/store/structure_cache.h"
+#include "node/store/tallies.h"
+#include "node/store/version_vector.h"
+#include "node/store/write_txn.h"
+#include "pacto/v1/log.pb.h"
+
+namespace pacto {
+
+class Applier {
+ public:
+  explicit Applier(Database* db);
+
+  // Loads the version vector, digest and log cursor from the database.
+  absl::Status Reload();
+
+  // Opens an entry from `header` (origin, seq, hlc, principal, origin region; its ops
+  // are ignored). Returns false, and opens nothing, when this node already applied
+  // it; fails with FAILED_PRECONDITION when the origin's earlier entries are missing
+  // (delivery must be causal).
+  absl::StatusOr<bool> BeginEntry(WriteTxn& txn, const v1::Entry& header);
+
+  // Applies one op of the open entry.
+  // REQUIRES: an open entry.
+  absl::Status ApplyOp(WriteTxn& txn, v1::Op op);
+
+  // Logs the open entry and advances the version vector. An entry without ops is
+  // dropped and its sequence number is not used.
+  absl::Status EndEntry(WriteTxn& txn);
+
+  // Checks that every op of `entry` is well-formed (known type, id, kind, a value that
+  // decodes as its record type) so that applying it cannot fail half way.
+  static absl::Status ValidateOps(const v1::Entry& entry);
+
+  // ValidateOps, BeginEntry, every op, EndEntry. `applied` says whether the entry was
+  // new here.
+  absl::Status ApplyEntry(WriteTxn& txn, const v1::Entry& entry, bool* applied);
+
+  // Puts tallies, digest, version vector and log cursor into `txn`.
+  void FlushTo(WriteTxn& txn);
+
+  bool entry_open() const { return open_.has_value(); }
+  size_t open_ops() const { return open_ ? open_->ops_size() : 0; }
+  const VersionVector& version_vector() const { return vv_; }
+  const Digest& digest() const { return digest_; }
+  uint64_t log_next() const { return log_next_; }
+
+ private:
+  // Replaces the value of `type`/`id`'s op in the logged entry written as `dot` with a
+  // redaction marker.
+  absl::Status Redact(WriteTxn& txn, const v1::Dot& dot, v1::RecordType type,
+                      const std::string& id);
+
+  Database* const db_;
+  Tallies tallies_;
+  StructureCache structure_;
+  DerivedData derived_;
+
+  VersionVector vv_;
+  Digest digest_;
+  uint64_t log_next_ = 0;
+  bool dirty_ = false;
+  std::vector<std::string> dirty_origins_;
+  std::optional<v1::Entry> open_;
+};
+
+}  // namespace pacto
+
+#endif  // PACTO_NODE_STORE_APPLIER_H_

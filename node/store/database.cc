@@ -1,0 +1,171 @@
+#include "node/store/database.h"
+
+#include <algorithm>
+#include <vector>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "node/domain/ids.h"
+#include "node/store/keys.h"
+#include "pacto/v1/storage.pb.h"
+#include "rocksdb/cache.h"
+#include "rocksdb/filter_policy.h"
+#include "rocksdb/table.h"
+#include "rocksdb/write_buffer_manager.h"
+
+namespace pacto {
+namespace {
+
+constexpr uint32_t kFormatVersion = 1;
+
+rocksdb::ColumnFamilyOptions FamilyOptions(const std::shared_ptr<rocksdb::Cache>& cache,
+                                           size_t write_buffer, bool point_lookups) {
+  rocksdb::ColumnFamilyOptions cf;
+  cf.write_buffer_size = write_buffer;
+  cf.max_write_buffer_number = 3;
+  cf.compression = rocksdb::kLZ4Compression;
+  cf.bottommost_compression = rocksdb::kZSTD;
+  rocksdb::BlockBasedTableOptions table;
+  table.block_cache = cache;
+  table.block_size = 16 << 10;
+  table.cache_index_and_filter_blocks = true;
+  table.pin_l0_filter_and_index_blocks_in_cache = true;
+  if (point_lookups) table.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
+  cf.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
+  return cf;
+}
+
+}  // namespace
+
+absl::Status FromRocks(const rocksdb::Status& s, const std::string& context) {
+  if (s.ok()) return absl::OkStatus();
+  std::string msg = absl::StrCat(context, ": ", s.ToString());
+  if (s.IsNotFound()) return absl::NotFoundError(msg);
+  if (s.IsCorruption()) return absl::DataLossError(msg);
+  if (s.IsBusy() || s.IsTimedOut()) return absl::UnavailableError(msg);
+  return absl::InternalError(msg);
+}
+
+absl::StatusOr<std::unique_ptr<Database>> Database::Open(const DatabaseOptions& options) {
+  rocksdb::DBOptions db_options;
+  db_options.create_if_missing = true;
+  db_options.create_missing_column_families = true;
+  db_options.max_background_jobs = 2;
+  db_options.bytes_per_sync = 1 << 20;
+  db_options.keep_log_file_num = 5;
+  db_options.max_total_wal_size = 256 << 20;
+  db_options.write_buffer_manager =
+      std::make_shared<rocksdb::WriteBufferManager>(options.write_buffer_bytes);
+  if (options.env != nullptr) db_options.env = options.env;
+
+  auto cache = rocksdb::NewLRUCache(options.block_cache_bytes);
+  std::vector<rocksdb::ColumnFamilyDescriptor> families = {
+      {rocksdb::kDefaultColumnFamilyName, FamilyOptions(cache, 4 << 20, true)},
+      {kRecordsFamily, FamilyOptions(cache, 64 << 20, true)},
+      {kIndexesFamily, FamilyOptions(cache, 32 << 20, false)},
+      {kLogFamily, FamilyOptions(cache, 64 << 20, false)},
+      {kTalliesFamily, FamilyOptions(cache, 32 << 20, true)},
+  };
+
+  // A directory RocksDB already knows but without our families is someone else's.
+  std::vector<std::string> existing;
+  bool is_new = !rocksdb::DB::ListColumnFamilies(db_options, options.path, &existing).ok();
+  if (!is_new && std::find(existing.begin(), existing.end(), kRecordsFamily) == existing.end()) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "data dir ", options.path, " holds a RocksDB database that is not a pacto registry"));
+  }
+
+  std::vector<rocksdb::ColumnFamilyHandle*> handles;
+  rocksdb::DB* raw = nullptr;
+  rocksdb::Status s = rocksdb::DB::Open(db_options, options.path, families, &handles, &raw);
+  if (!s.ok()) {
+    if (s.IsIOError() && absl::StrContains(absl::AsciiStrToLower(s.ToString()), "lock")) {
+      return absl::FailedPreconditionError(absl::StrCat(
+          "data dir ", options.path,
+          " is in use by another process (its LOCK is held); is another pacto-node running "
+          "on it?"));
+    }
+    if (s.IsCorruption()) {
+      return absl::DataLossError(absl::StrCat("data dir ", options.path, " is corrupt (",
+                                              s.ToString(),
+                                              "); restore it with --restore-from BACKUP_DIR"));
+    }
+    return FromRocks(s, absl::StrCat("cannot open data dir ", options.path));
+  }
+
+  std::unique_ptr<Database> database(new Database());
+  database->db_.reset(raw);
+  database->path_ = options.path;
+  // handles[0] is the default family; RocksDB owns that handle.
+  delete handles[0];
+  database->records_ = handles[1];
+  database->indexes_ = handles[2];
+  database->log_ = handles[3];
+  database->tallies_ = handles[4];
+
+  std::string stored;
+  s = raw->Get(rocksdb::ReadOptions(), kIdentityKey, &stored);
+  if (s.ok()) {
+    v1::DataDirIdentity identity;
+    if (!identity.ParseFromString(stored)) {
+      return absl::DataLossError(
+          absl::StrCat("data dir ", options.path, " has an unreadable identity record"));
+    }
+    if (identity.format_version() > kFormatVersion) {
+      return absl::FailedPreconditionError(absl::StrCat(
+          "data dir ", options.path, " was written by a newer pacto-node (format ",
+          identity.format_version(), ")"));
+    }
+    if (!options.node_id.empty() && identity.node_id() != options.node_id) {
+      return absl::FailedPreconditionError(
+          absl::StrCat("data dir ", options.path, " belongs to node '", identity.node_id(),
+                       "', not '", options.node_id,
+                       "'; give --node-id ", identity.node_id(), " or another --data-dir"));
+    }
+    database->node_id_ = identity.node_id();
+  } else if (s.IsNotFound()) {
+    if (!is_new) {
+      // Families exist but no identity: a half-created dir from a crash at first start
+      // is the only way here; it holds nothing yet, so claiming it is safe only when
+      // the log is empty.
+      std::unique_ptr<rocksdb::Iterator> it(raw->NewIterator(rocksdb::ReadOptions(),
+                                                             database->log_));
+      it->SeekToFirst();
+      if (it->Valid()) {
+        return absl::DataLossError(
+            absl::StrCat("data dir ", options.path, " has data but no identity record"));
+      }
+    }
+    v1::DataDirIdentity identity;
+    identity.set_node_id(options.node_id.empty() ? NewId("node") : options.node_id);
+    identity.set_created(absl::FormatTime(absl::RFC3339_sec, absl::Now(), absl::UTCTimeZone()));
+    identity.set_format_version(kFormatVersion);
+    rocksdb::WriteOptions sync;
+    sync.sync = true;
+    s = raw->Put(sync, kIdentityKey, identity.SerializeAsString());
+    if (!s.ok()) return FromRocks(s, "writing the data dir identity");
+    database->node_id_ = identity.node_id();
+  } else {
+    return FromRocks(s, "reading the data dir identity");
+  }
+  return database;
+}
+
+Database::~Database() {
+  if (db_ == nullptr) return;
+  for (auto* handle : {records_, indexes_, log_, tallies_}) {
+    if (handle != nullptr) db_->DestroyColumnFamilyHandle(handle);
+  }
+  db_->Close();
+}
+
+absl::Status Database::Flush() {
+  rocksdb::FlushOptions options;
+  options.wait = true;
+  return FromRocks(db_->Flush(options, {meta(), records_, indexes_, log_, tallies_}),
+                   "flushing memtables");
+}
+
+}  // namespace pacto

@@ -1,0 +1,344 @@
+#include "node/store/derived_data.h"
+
+#include <deque>
+#include <memory>
+
+#include "absl/container/flat_hash_set.h"
+#include "absl/strings/match.h"
+#include "common/status_macros.h"
+#include "node/domain/levels.h"
+#include "node/store/keys.h"
+#include "node/store/record_io.h"
+#include "pacto/v1/storage.pb.h"
+
+namespace pacto {
+namespace {
+
+template <typename T>
+absl::StatusOr<std::unique_ptr<T>> ParseValue(const std::string* bytes) {
+  if (bytes == nullptr) return std::unique_ptr<T>();
+  auto message = std::make_unique<T>();
+  if (!message->ParseFromString(*bytes)) {
+    return absl::DataLossError(absl::StrCat("malformed ", T::descriptor()->name(), " value"));
+  }
+  return message;
+}
+
+std::string ActiveParent(const v1::Affiliation* a) {
+  return a != nullptr && a->status() == "active" ? a->parent() : "";
+}
+
+v1::RegionTally* RegionEntry(v1::PersonTally* tally, const std::string& region) {
+  for (auto& r : *tally->mutable_regions()) {
+    if (r.region() == region) return &r;
+  }
+  v1::RegionTally* added = tally->add_regions();
+  added->set_region(region);
+  return added;
+}
+
+void DropEmptyRegions(v1::PersonTally* tally) {
+  auto* regions = tally->mutable_regions();
+  for (int i = 0; i < regions->size();) {
+    if (regions->Get(i).active() == 0 && regions->Get(i).connected() == 0) {
+      regions->DeleteSubrange(i, 1);
+    } else {
+      ++i;
+    }
+  }
+}
+
+}  // namespace
+
+char MembershipStatusMark(absl::string_view status) {
+  if (status == "active") return kActiveMark;
+  if (status == "transferred") return 't';
+  return 'e';
+}
+
+absl::Status DerivedData::OnWinnerChange(WriteTxn& txn, v1::RecordType type,
+                                         const std::string& id, const std::string* before,
+                                         const std::string* after) {
+  switch (type) {
+    case v1::RECORD_TYPE_REGION:
+      // Region parents only ever matter through cached chains.
+      structure_->ForgetRegions();
+      return absl::OkStatus();
+    case v1::RECORD_TYPE_CHAPTER:
+      return OnChapter(txn, id, before, after);
+    case v1::RECORD_TYPE_AFFILIATION:
+      return OnAffiliation(txn, id, before, after);
+    case v1::RECORD_TYPE_PERSON:
+      if ((before == nullptr) != (after == nullptr)) {
+        return tallies_->AddCounter(GlobalCounterKey(kPersonsCounter), after ? 1 : -1);
+      }
+      return absl::OkStatus();
+    case v1::RECORD_TYPE_MEMBERSHIP:
+      return OnMembership(txn, id, before, after);
+    case v1::RECORD_TYPE_OFFICER_TERM:
+      return OnOfficerTerm(txn, id, before, after);
+    case v1::RECORD_TYPE_FORMATION:
+      return OnFormation(txn, id, before, after);
+    default:
+      return absl::InvalidArgumentError(absl::StrCat("unknown record type ", type));
+  }
+}
+
+absl::Status DerivedData::AddChapterCount(WriteTxn& txn, const v1::Chapter& chapter, int delta) {
+  PACTO_RETURN_IF_ERROR(tallies_->AddCounter(GlobalCounterKey(kChaptersCounter), delta));
+  PACTO_RETURN_IF_ERROR(
+      tallies_->AddCounter(GlobalCounterKey(LevelCounter(chapter.level())), delta));
+  PACTO_ASSIGN_OR_RETURN(std::vector<std::string> chain,
+                         structure_->RegionChain(txn, chapter.region()));
+  for (const std::string& region : chain) {
+    PACTO_RETURN_IF_ERROR(
+        tallies_->AddCounter(RegionCounterKey(region, kChaptersCounter), delta));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status DerivedData::OnChapter(WriteTxn& txn, const std::string& id,
+                                    const std::string* before, const std::string* after) {
+  PACTO_ASSIGN_OR_RETURN(auto b, ParseValue<v1::Chapter>(before));
+  PACTO_ASSIGN_OR_RETURN(auto a, ParseValue<v1::Chapter>(after));
+  if (b && a && b->region() == a->region() && b->level() == a->level()) {
+    return absl::OkStatus();  // a rename or a status change: nothing derived moves
+  }
+  if (b) {
+    PACTO_RETURN_IF_ERROR(AddChapterCount(txn, *b, -1));
+    txn.Delete(db_->indexes(), IndexKey(IndexKind::kChaptersByRegion, b->region(), id));
+  }
+  if (a) {
+    PACTO_RETURN_IF_ERROR(AddChapterCount(txn, *a, +1));
+    txn.Put(db_->indexes(), IndexKey(IndexKind::kChaptersByRegion, a->region(), id), "");
+  }
+  structure_->ForgetChapter(id);
+  return Reconnect(txn, id);
+}
+
+absl::Status DerivedData::OnAffiliation(WriteTxn& txn, const std::string& id,
+                                        const std::string* before, const std::string* after) {
+  PACTO_ASSIGN_OR_RETURN(auto b, ParseValue<v1::Affiliation>(before));
+  PACTO_ASSIGN_OR_RETURN(auto a, ParseValue<v1::Affiliation>(after));
+  std::string old_parent = ActiveParent(b.get()), new_parent = ActiveParent(a.get());
+  if (old_parent == new_parent) return absl::OkStatus();
+  if (!old_parent.empty()) {
+    txn.Delete(db_->indexes(), IndexKey(IndexKind::kChildrenByParent, old_parent, id));
+  }
+  if (!new_parent.empty()) {
+    txn.Put(db_->indexes(), IndexKey(IndexKind::kChildrenByParent, new_parent, id), "");
+  }
+  return Reconnect(txn, id);
+}
+
+absl::Status DerivedData::OnMembership(WriteTxn& txn, const std::string& id,
+                                       const std::string* before, const std::string* after) {
+  PACTO_ASSIGN_OR_RETURN(auto b, ParseValue<v1::Membership>(before));
+  PACTO_ASSIGN_OR_RETURN(auto a, ParseValue<v1::Membership>(after));
+  if (b) {
+    txn.Delete(db_->indexes(), IndexKey(IndexKind::kMembersByChapter, b->chapter_id(), id));
+    txn.Delete(db_->indexes(), IndexKey(IndexKind::kMembersByPerson, b->person_id(), id));
+  }
+  if (a) {
+    const char mark = MembershipStatusMark(a->status());
+    txn.Put(db_->indexes(), IndexKey(IndexKind::kMembersByChapter, a->chapter_id(), id),
+            std::string(1, mark) + a->person_id());
+    txn.Put(db_->indexes(), IndexKey(IndexKind::kMembersByPerson, a->person_id(), id),
+            std::string(1, mark) + a->chapter_id());
+  }
+  const bool was_active = b && b->status() == "active";
+  const bool is_active = a && a->status() == "active";
+  if (was_active && is_active && b->person_id() == a->person_id() &&
+      b->chapter_id() == a->chapter_id()) {
+    return absl::OkStatus();
+  }
+  if (was_active) PACTO_RETURN_IF_ERROR(CountMembership(txn, b->person_id(), b->chapter_id(), -1));
+  if (is_active) PACTO_RETURN_IF_ERROR(CountMembership(txn, a->person_id(), a->chapter_id(), +1));
+  return absl::OkStatus();
+}
+
+absl::Status DerivedData::OnOfficerTerm(WriteTxn& txn, const std::string& id,
+                                        const std::string* before, const std::string* after) {
+  PACTO_ASSIGN_OR_RETURN(auto b, ParseValue<v1::OfficerTerm>(before));
+  PACTO_ASSIGN_OR_RETURN(auto a, ParseValue<v1::OfficerTerm>(after));
+  if (b) {
+    txn.Delete(db_->indexes(), IndexKey(IndexKind::kOfficersByChapter, b->chapter_id(), id));
+    txn.Delete(db_->indexes(), IndexKey(IndexKind::kOfficersByPerson, b->person_id(), id));
+  }
+  if (a) {
+    txn.Put(db_->indexes(), IndexKey(IndexKind::kOfficersByChapter, a->chapter_id(), id), "");
+    txn.Put(db_->indexes(), IndexKey(IndexKind::kOfficersByPerson, a->person_id(), id), "");
+  }
+  return absl::OkStatus();
+}
+
+absl::Status DerivedData::OnFormation(WriteTxn& txn, const std::string& id,
+                                      const std::string* before, const std::string* after) {
+  PACTO_ASSIGN_OR_RETURN(auto b, ParseValue<v1::FormationRecord>(before));
+  PACTO_ASSIGN_OR_RETURN(auto a, ParseValue<v1::FormationRecord>(after));
+  if (b) txn.Delete(db_->indexes(), IndexKey(IndexKind::kFormationByPerson, b->person_id(), id));
+  if (a) txn.Put(db_->indexes(), IndexKey(IndexKind::kFormationByPerson, a->person_id(), id), "");
+  return absl::OkStatus();
+}
+
+namespace {
+
+// Moves a tally field by `delta`; returns the change (+1/-1/0) in whether it is
+// non-zero, which is what the distinct-person counters follow.
+template <typename Message>
+int Step(Message* m, uint32_t (Message::*get)() const, void (Message::*set)(uint32_t),
+         int delta) {
+  uint32_t before = (m->*get)();
+  uint32_t after = static_cast<uint32_t>(static_cast<int64_t>(before) + delta);
+  (m->*set)(after);
+  return (before > 0) == (after > 0) ? 0 : (after > 0 ? 1 : -1);
+}
+int StepActive(v1::PersonTally* t, int d) {
+  return Step(t, &v1::PersonTally::active, &v1::PersonTally::set_active, d);
+}
+int StepConnected(v1::PersonTally* t, int d) {
+  return Step(t, &v1::PersonTally::connected, &v1::PersonTally::set_connected, d);
+}
+int StepActive(v1::RegionTally* t, int d) {
+  return Step(t, &v1::RegionTally::active, &v1::RegionTally::set_active, d);
+}
+int StepConnected(v1::RegionTally* t, int d) {
+  return Step(t, &v1::RegionTally::connected, &v1::RegionTally::set_connected, d);
+}
+
+absl::StatusOr<v1::PersonTally> ReadPersonTally(WriteTxn& txn, const std::string& person) {
+  v1::PersonTally tally;
+  std::string value;
+  PACTO_ASSIGN_OR_RETURN(bool found,
+                         txn.Get(txn.database()->tallies(), PersonTallyKey(person), &value));
+  if (found && !tally.ParseFromString(value)) {
+    return absl::DataLossError("malformed person tally");
+  }
+  return tally;
+}
+
+void WritePersonTally(WriteTxn& txn, const std::string& person, v1::PersonTally* tally) {
+  DropEmptyRegions(tally);
+  if (tally->active() == 0 && tally->connected() == 0 && tally->regions_size() == 0) {
+    txn.Delete(txn.database()->tallies(), PersonTallyKey(person));
+  } else {
+    txn.Put(txn.database()->tallies(), PersonTallyKey(person), tally->SerializeAsString());
+  }
+}
+
+}  // namespace
+
+absl::Status DerivedData::CountMembership(WriteTxn& txn, const std::string& person,
+                                          const std::string& chapter, int delta) {
+  PACTO_ASSIGN_OR_RETURN(StructureCache::ChapterInfo info, structure_->Chapter(txn, chapter));
+  PACTO_ASSIGN_OR_RETURN(v1::ChapterTally * chapter_tally, tallies_->Chapter(chapter));
+  chapter_tally->set_active_memberships(
+      static_cast<uint32_t>(static_cast<int64_t>(chapter_tally->active_memberships()) + delta));
+  const bool connected = chapter_tally->connected();
+
+  PACTO_ASSIGN_OR_RETURN(v1::PersonTally tally, ReadPersonTally(txn, person));
+  if (int d = StepActive(&tally, delta)) {
+    PACTO_RETURN_IF_ERROR(tallies_->AddCounter(GlobalCounterKey(kActiveCounter), d));
+  }
+  if (connected) {
+    if (int d = StepConnected(&tally, delta)) {
+      PACTO_RETURN_IF_ERROR(tallies_->AddCounter(GlobalCounterKey(kFederationCounter), d));
+    }
+  }
+  if (!info.region.empty()) {
+    PACTO_ASSIGN_OR_RETURN(std::vector<std::string> chain,
+                           structure_->RegionChain(txn, info.region));
+    for (const std::string& region : chain) {
+      v1::RegionTally* r = RegionEntry(&tally, region);
+      if (int d = StepActive(r, delta)) {
+        PACTO_RETURN_IF_ERROR(tallies_->AddCounter(RegionCounterKey(region, kActiveCounter), d));
+      }
+      if (connected) {
+        if (int d = StepConnected(r, delta)) {
+          PACTO_RETURN_IF_ERROR(
+              tallies_->AddCounter(RegionCounterKey(region, kFederationCounter), d));
+        }
+      }
+    }
+  }
+  WritePersonTally(txn, person, &tally);
+  return absl::OkStatus();
+}
+
+absl::Status DerivedData::CountConnected(WriteTxn& txn, const std::string& person,
+                                         const std::string& region, int delta) {
+  PACTO_ASSIGN_OR_RETURN(v1::PersonTally tally, ReadPersonTally(txn, person));
+  if (int d = StepConnected(&tally, delta)) {
+    PACTO_RETURN_IF_ERROR(tallies_->AddCounter(GlobalCounterKey(kFederationCounter), d));
+  }
+  if (!region.empty()) {
+    PACTO_ASSIGN_OR_RETURN(std::vector<std::string> chain, structure_->RegionChain(txn, region));
+    for (const std::string& r : chain) {
+      if (int d = StepConnected(RegionEntry(&tally, r), delta)) {
+        PACTO_RETURN_IF_ERROR(tallies_->AddCounter(RegionCounterKey(r, kFederationCounter), d));
+      }
+    }
+  }
+  WritePersonTally(txn, person, &tally);
+  return absl::OkStatus();
+}
+
+absl::Status DerivedData::Reconnect(WriteTxn& txn, const std::string& chapter) {
+  PACTO_ASSIGN_OR_RETURN(StructureCache::ChapterInfo info, structure_->Chapter(txn, chapter));
+  bool connected = false;
+  if (info.live && info.level == kPactLevel) {
+    connected = true;
+  } else if (info.live) {
+    v1::Affiliation affiliation;
+    PACTO_ASSIGN_OR_RETURN(bool has,
+                           ReadLive(txn, v1::RECORD_TYPE_AFFILIATION, chapter, &affiliation));
+    std::string parent = has ? ActiveParent(&affiliation) : "";
+    if (!parent.empty() && parent != chapter) {
+      PACTO_ASSIGN_OR_RETURN(v1::ChapterTally * parent_tally, tallies_->Chapter(parent));
+      connected = parent_tally->connected();
+    }
+  }
+
+  // Breadth-first over the subtree, stopping wherever connectivity did not change.
+  // `seen` guards against a cycle, which no single node lets anyone write.
+  std::deque<std::pair<std::string, bool>> queue = {{chapter, connected}};
+  absl::flat_hash_set<std::string> seen;
+  while (!queue.empty()) {
+    auto [current, now_connected] = queue.front();
+    queue.pop_front();
+    if (!seen.insert(current).second) continue;
+    PACTO_ASSIGN_OR_RETURN(v1::ChapterTally * tally, tallies_->Chapter(current));
+    if (tally->connected() == now_connected) continue;
+    tally->set_connected(now_connected);
+    PACTO_ASSIGN_OR_RETURN(StructureCache::ChapterInfo current_info,
+                           structure_->Chapter(txn, current));
+    const int delta = now_connected ? 1 : -1;
+
+    std::string prefix = IndexPrefix(IndexKind::kMembersByChapter, current);
+    std::vector<std::string> persons;
+    {
+      auto it = txn.NewIterator(db_->indexes());
+      for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix); it->Next()) {
+        absl::string_view value(it->value().data(), it->value().size());
+        if (!value.empty() && value[0] == kActiveMark) persons.emplace_back(value.substr(1));
+      }
+      if (!it->status().ok()) return FromRocks(it->status(), "scanning memberships");
+    }
+    for (const std::string& person : persons) {
+      PACTO_RETURN_IF_ERROR(CountConnected(txn, person, current_info.region, delta));
+    }
+
+    prefix = IndexPrefix(IndexKind::kChildrenByParent, current);
+    auto it = txn.NewIterator(db_->indexes());
+    for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix); it->Next()) {
+      absl::string_view child = IndexMember(ToView(it->key()), prefix);
+      PACTO_ASSIGN_OR_RETURN(StructureCache::ChapterInfo child_info,
+                             structure_->Chapter(txn, std::string(child)));
+      queue.emplace_back(std::string(child), now_connected && child_info.live);
+    }
+    if (!it->status().ok()) return FromRocks(it->status(), "scanning affiliations");
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace pacto

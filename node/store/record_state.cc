@@ -1,0 +1,97 @@
+#include "node/store/record_state.h"
+
+#include <algorithm>
+
+namespace pacto {
+namespace {
+
+bool IsTombstone(v1::Op::Kind kind) { return kind == v1::Op::DELETE || kind == v1::Op::ERASE; }
+
+bool Supersedes(const v1::Op& op, const v1::Dot& dot) {
+  for (const v1::Dot& s : op.supersedes()) {
+    if (SameDot(s, dot)) return true;
+  }
+  return false;
+}
+
+bool Beats(const v1::Version& a, const v1::Version& b) {
+  bool a_live = !IsTombstone(a.kind()), b_live = !IsTombstone(b.kind());
+  if (a_live != b_live) return a_live;
+  if (a.hlc() != b.hlc()) return a.hlc() > b.hlc();
+  return DotLess(b.dot(), a.dot());
+}
+
+}  // namespace
+
+bool DotLess(const v1::Dot& a, const v1::Dot& b) {
+  int c = a.origin().compare(b.origin());
+  return c != 0 ? c < 0 : a.seq() < b.seq();
+}
+
+bool SameDot(const v1::Dot& a, const v1::Dot& b) {
+  return a.seq() == b.seq() && a.origin() == b.origin();
+}
+
+MergeOutcome MergeOp(v1::RecordState* state, const v1::Op& op, const v1::Dot& dot,
+                     uint64_t hlc, const std::string& principal) {
+  MergeOutcome out;
+  v1::Op::Kind kind = op.kind();
+  if (kind == v1::Op::PUT && op.redacted()) kind = v1::Op::DELETE;
+  const bool erase_wins = op.type() != v1::RECORD_TYPE_PERSON;
+
+  bool concurrent_erasure = false;
+  auto* versions = state->mutable_versions();
+  for (int i = 0; i < versions->size();) {
+    const v1::Version& v = versions->Get(i);
+    // A second op of the same entry on one record replaces the first one's version.
+    // Concurrent erasures stay side by side, so their order of arrival cannot matter.
+    bool remove = Supersedes(op, v.dot()) || SameDot(v.dot(), dot) ||
+                  (erase_wins && kind == v1::Op::ERASE && v.kind() != v1::Op::ERASE);
+    if (remove) {
+      if (!SameDot(v.dot(), dot)) out.removed.push_back(v.dot());
+      versions->DeleteSubrange(i, 1);
+      out.changed = true;
+      continue;
+    }
+    if (v.kind() == v1::Op::ERASE) concurrent_erasure = true;
+    ++i;
+  }
+
+  auto* change = state->add_history();
+  *change->mutable_dot() = dot;
+  change->set_hlc(hlc);
+  change->set_kind(kind);
+  change->set_principal(principal);
+
+  if (erase_wins && concurrent_erasure && kind != v1::Op::ERASE) {
+    out.dropped = true;
+    return out;
+  }
+  v1::Version* added = state->add_versions();
+  *added->mutable_dot() = dot;
+  added->set_hlc(hlc);
+  added->set_kind(kind);
+  if (kind == v1::Op::PUT) added->set_value(op.value());
+  out.changed = true;
+
+  // Keep versions in dot order so equal states serialize alike.
+  std::sort(versions->begin(), versions->end(), [](const v1::Version& a, const v1::Version& b) {
+    return DotLess(a.dot(), b.dot());
+  });
+  return out;
+}
+
+const v1::Version* Winner(const v1::RecordState& state) {
+  const v1::Version* best = nullptr;
+  for (const v1::Version& v : state.versions()) {
+    if (best == nullptr || Beats(v, *best)) best = &v;
+  }
+  return best;
+}
+
+bool IsLive(const v1::RecordState& state) {
+  const v1::Version* w = Winner(state);
+  return w != nullptr && !IsTombstone(w->kind());
+}
+
+}  // namespace pacto

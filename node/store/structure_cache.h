@@ -1,0 +1,45 @@
+// What the apply path needs to know, write after write, about the federation's
+// structure: each region's chain of ancestors and each chapter's region and level.
+// Both change rarely, so they are cached and forgotten when their records change.
+//
+// Not thread-safe: owned by the apply path.
+#ifndef PACTO_NODE_STORE_STRUCTURE_CACHE_H_
+#define PACTO_NODE_STORE_STRUCTURE_CACHE_H_
+
+#include <string>
+#include <vector>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/status/statusor.h"
+#include "node/store/write_txn.h"
+
+namespace pacto {
+
+class StructureCache {
+ public:
+  struct ChapterInfo {
+    bool live = false;
+    std::string region;
+    std::string level;
+  };
+
+  // The region and its ancestors, nearest first. A region not (yet) known yields just
+  // itself; a cycle in region parents is cut where it repeats.
+  absl::StatusOr<std::vector<std::string>> RegionChain(WriteTxn& txn, const std::string& code);
+  absl::StatusOr<ChapterInfo> Chapter(WriteTxn& txn, const std::string& id);
+
+  void ForgetRegions() { region_parents_.clear(); }
+  void ForgetChapter(const std::string& id) { chapters_.erase(id); }
+  void Reset() {
+    region_parents_.clear();
+    chapters_.clear();
+  }
+
+ private:
+  absl::flat_hash_map<std::string, std::string> region_parents_;
+  absl::flat_hash_map<std::string, ChapterInfo> chapters_;
+};
+
+}  // namespace pacto
+
+#endif  // PACTO_NODE_STORE_STRUCTURE_CACHE_H_
