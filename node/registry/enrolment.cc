@@ -1,0 +1,103 @@
+#include "node/registry/enrolment.h"
+
+#include "absl/strings/str_cat.h"
+#include "common/status_macros.h"
+#include "node/domain/dates.h"
+#include "node/domain/ids.h"
+#include "node/domain/text.h"
+#include "node/registry/lookups.h"
+#include "node/registry/record_writer.h"
+#include "node/store/derived_data.h"
+#include "node/store/keys.h"
+
+namespace pacto {
+
+inline constexpr int kEarliestBirthYear = 1900;
+
+absl::StatusOr<Enrolment> ValidateEnrolment(absl::string_view chapter, absl::string_view name,
+                                            absl::string_view national_id,
+                                            absl::string_view birth_date, absl::string_view since,
+                                            absl::CivilDay today, const FederationKey& key) {
+  Enrolment e;
+  PACTO_RETURN_IF_ERROR(ValidateIdSyntax("chapter", chapter));
+  e.chapter = std::string(chapter);
+  PACTO_ASSIGN_OR_RETURN(e.name, CleanText("name", name));
+  if (!national_id.empty()) {
+    PACTO_ASSIGN_OR_RETURN(e.national_id, NormalizeNationalId(national_id));
+    e.person_id = key.PersonId(e.national_id);
+  }
+  if (!birth_date.empty()) {
+    PACTO_ASSIGN_OR_RETURN(absl::CivilDay day, ParsePastDate("birth_date", birth_date, today));
+    if (day.year() < kEarliestBirthYear) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("birth_date: '", birth_date, "' is before ", kEarliestBirthYear));
+    }
+    e.birth_date = FormatDate(day);
+  }
+  if (!since.empty()) {
+    PACTO_ASSIGN_OR_RETURN(absl::CivilDay day, ParsePastDate("since", since, today));
+    e.since = FormatDate(day);
+  }
+  return e;
+}
+
+absl::StatusOr<std::string> ActiveMembershipIn(WriteTxn& txn, const std::string& person,
+                                               const std::string& chapter) {
+  const std::string prefix = IndexPrefix(IndexKind::kMembersByPerson, person);
+  auto it = txn.NewIterator(txn.database()->indexes());
+  for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix); it->Next()) {
+    absl::string_view value = ToView(it->value());
+    if (!value.empty() && value[0] == kActiveMark && value.substr(1) == chapter) {
+      return std::string(IndexMember(ToView(it->key()), prefix));
+    }
+  }
+  if (!it->status().ok()) return FromRocks(it->status(), "scanning memberships");
+  return std::string();
+}
+
+absl::Status ApplyEnrolment(WriteContext& ctx, const Enrolment& e, v1::Membership* out) {
+  PACTO_ASSIGN_OR_RETURN(v1::Chapter chapter,
+                         LoadLive<v1::Chapter>(ctx.txn(), v1::RECORD_TYPE_CHAPTER, e.chapter,
+                                               "chapter", Ref::kReferenced));
+  v1::Person person;
+  bool known = false;
+  if (!e.person_id.empty()) {
+    PACTO_ASSIGN_OR_RETURN(known, ReadLive(ctx.txn(), v1::RECORD_TYPE_PERSON, e.person_id, &person));
+  }
+  bool write_person = !known;
+  if (known) {
+    PACTO_ASSIGN_OR_RETURN(std::string existing,
+                           ActiveMembershipIn(ctx.txn(), person.id(), chapter.id()));
+    if (!existing.empty()) {
+      return absl::AlreadyExistsError(absl::StrCat(
+          "national_id: this person is already an active member of ", chapter.id(), " (",
+          existing, ")"));
+    }
+    write_person = person.name() != e.name ||
+                   (!e.birth_date.empty() && person.birth_date() != e.birth_date);
+  } else {
+    person.set_id(e.person_id.empty() ? NewId(kPersonPrefix) : e.person_id);
+    person.set_national_id(e.national_id);
+  }
+  person.set_name(e.name);
+  if (!e.birth_date.empty()) person.set_birth_date(e.birth_date);
+
+  v1::Membership membership;
+  membership.set_id(NewId(kMembershipPrefix));
+  membership.set_person_id(person.id());
+  membership.set_chapter_id(chapter.id());
+  membership.set_since(e.since.empty() ? FormatDate(ctx.today()) : e.since);
+  membership.set_status("active");
+
+  if (write_person) {
+    PACTO_RETURN_IF_ERROR(
+        EmitPut(ctx, v1::RECORD_TYPE_PERSON, person.id(), person, chapter.region()));
+  }
+  PACTO_RETURN_IF_ERROR(
+      EmitPut(ctx, v1::RECORD_TYPE_MEMBERSHIP, membership.id(), membership, chapter.region()));
+  *out = std::move(membership);
+  *out->mutable_person() = std::move(person);
+  return absl::OkStatus();
+}
+
+}  // namespace pacto

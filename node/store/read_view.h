@@ -1,0 +1,51 @@
+// A consistent, read-only view of the database at one moment (a RocksDB snapshot), for
+// queries that read several keys and must not see a write land half way through.
+//
+// Cheap to create; not thread-safe; must not outlive the Database.
+#ifndef PACTO_NODE_STORE_READ_VIEW_H_
+#define PACTO_NODE_STORE_READ_VIEW_H_
+
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "node/store/database.h"
+#include "pacto/v1/storage.pb.h"
+
+namespace pacto {
+
+class ReadView {
+ public:
+  explicit ReadView(const Database* db);
+  ~ReadView();
+  ReadView(const ReadView&) = delete;
+  ReadView& operator=(const ReadView&) = delete;
+
+  const Database& db() const { return *db_; }
+  const rocksdb::ReadOptions& options() const { return options_; }
+
+  // Reads a key; false when absent.
+  absl::StatusOr<bool> Get(rocksdb::ColumnFamilyHandle* cf, const std::string& key,
+                           std::string* value) const;
+
+  // Calls `fn(key_suffix, value)` for each key beginning with `prefix`, in order,
+  // starting strictly after `prefix + after` when `after` is non-empty. `fn` returns
+  // false to stop.
+  absl::Status Scan(rocksdb::ColumnFamilyHandle* cf, const std::string& prefix,
+                    const std::string& after,
+                    const std::function<bool(absl::string_view, absl::string_view)>& fn) const;
+
+ private:
+  const Database* const db_;
+  const rocksdb::Snapshot* const snapshot_;
+  rocksdb::ReadOptions options_;
+};
+
+// ReadState (record_io.h) for a ReadView, so ReadLive works on one.
+absl::StatusOr<bool> ReadState(const ReadView& view, v1::RecordType type, absl::string_view id,
+                               v1::RecordState* state);
+
+}  // namespace pacto
+
+#endif  // PACTO_NODE_STORE_READ_VIEW_H_
