@@ -1,0 +1,54 @@
+// The server side of the client-streaming ImportMembers call. Each message's rows go
+// to the registry as one batch; up to kMaxBatchesInFlight batches are committing while
+// the next message is read, and no further message is read until one finishes, so a
+// fast client is slowed to the pace of the disk (flow control) instead of filling
+// memory. The response merges every batch's result, errors sorted by line.
+//
+// Owns itself: deleted by gRPC in OnDone.
+#ifndef PACTO_NODE_SERVER_IMPORT_REACTOR_H_
+#define PACTO_NODE_SERVER_IMPORT_REACTOR_H_
+
+#include <string>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/synchronization/mutex.h"
+#include "grpcpp/support/server_callback.h"
+#include "node/registry/registry.h"
+#include "pacto/v1/registry.pb.h"
+
+namespace pacto {
+
+class ImportReactor final : public grpc::ServerReadReactor<v1::ImportMembersRequest> {
+ public:
+  static constexpr int kMaxBatchesInFlight = 4;
+  static constexpr int kMaxRowsPerMessage = 10000;
+
+  ImportReactor(Registry* registry, std::string principal, v1::ImportMembersResponse* response);
+
+  void OnReadDone(bool ok) override;
+  void OnDone() override { delete this; }
+  void OnCancel() override {}
+
+ private:
+  void BatchDone(v1::ImportMembersResponse* partial, std::vector<uint64_t> lines,
+                 absl::Status status);
+  // True, once, when the client is done and no batch is in flight: the caller then
+  // calls Finish, outside the lock (OnDone may delete this object).
+  bool ReadyToFinishLocked() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+
+  Registry* const registry_;
+  const std::string principal_;
+  v1::ImportMembersResponse* const response_;
+  v1::ImportMembersRequest request_;  // the message being read
+
+  absl::Mutex mu_;
+  int in_flight_ ABSL_GUARDED_BY(mu_) = 0;
+  bool read_waiting_ ABSL_GUARDED_BY(mu_) = false;  // a read is due once a batch ends
+  bool reads_done_ ABSL_GUARDED_BY(mu_) = false;
+  bool finished_ ABSL_GUARDED_BY(mu_) = false;
+  absl::Status failure_ ABSL_GUARDED_BY(mu_);
+};
+
+}  // namespace pacto
+
+#endif  // PACTO_NODE_SERVER_IMPORT_REACTOR_H_

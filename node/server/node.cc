@@ -1,0 +1,166 @@
+#include "node/server/node.h"
+
+#include <atomic>
+
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "common/status_macros.h"
+#include "common/version.h"
+#include "grpcpp/ext/proto_server_reflection_plugin.h"
+#include "grpcpp/grpcpp.h"
+#include "grpcpp/health_check_service_interface.h"
+#include "node/admin/status.h"
+#include "node/base/clock.h"
+#include "node/base/hlc.h"
+#include "node/base/log.h"
+#include "node/domain/national_id.h"
+#include "node/registry/registry.h"
+#include "node/server/admin_service.h"
+#include "node/server/http_endpoint.h"
+#include "node/server/metrics.h"
+#include "node/server/registry_service.h"
+#include "node/server/reports_service.h"
+#include "node/store/applier.h"
+#include "node/store/commit_pipeline.h"
+#include "node/store/database.h"
+#include "node/store/keys.h"
+
+namespace pacto {
+namespace {
+
+// Remote timestamps further ahead than this are refused (used by replication).
+constexpr absl::Duration kMaxClockOffset = absl::Minutes(5);
+constexpr int kMaxMessageBytes = 16 << 20;
+
+// The newest hybrid-clock timestamp in the log, so a clock set back across a restart
+// cannot reuse one.
+uint64_t LastLoggedHlc(const Database& db, uint64_t log_next) {
+  if (log_next == 0) return 0;
+  std::string value;
+  if (!db.db()->Get(rocksdb::ReadOptions(), db.log(), LogKey(log_next - 1), &value).ok()) return 0;
+  v1::Entry entry;
+  return entry.ParseFromString(value) ? entry.hlc() : 0;
+}
+
+}  // namespace
+
+struct Node::Parts {
+  v1::NodeConfig config;
+  std::unique_ptr<Database> db;
+  std::unique_ptr<Applier> applier;
+  std::unique_ptr<HybridClock> hlc;
+  std::unique_ptr<CommitPipeline> pipeline;
+  std::unique_ptr<Registry> registry;
+  std::unique_ptr<RegistryService> registry_service;
+  std::unique_ptr<ReportsService> reports_service;
+  std::unique_ptr<AdminService> admin_service;
+  std::unique_ptr<grpc::Server> server;
+  std::unique_ptr<HttpEndpoint> http;
+  std::atomic<bool> serving{false};
+  std::atomic<int> grpc_port{0};
+  absl::Time started;
+  bool shut_down = false;
+};
+
+Node::Node(std::unique_ptr<Parts> parts) : parts_(std::move(parts)) {}
+
+Node::~Node() { Shutdown(); }
+
+const std::string& Node::node_id() const { return parts_->db->node_id(); }
+int Node::grpc_port() const { return parts_->grpc_port; }
+int Node::http_port() const { return parts_->http ? parts_->http->port() : 0; }
+
+absl::StatusOr<std::unique_ptr<Node>> Node::Start(const v1::NodeConfig& config) {
+  auto parts = std::make_unique<Parts>();
+  parts->config = config;
+
+  FederationKey key = FederationKey::Development();
+  if (!config.federation_key_file().empty()) {
+    PACTO_ASSIGN_OR_RETURN(key, FederationKey::FromFile(config.federation_key_file()));
+  }
+
+  DatabaseOptions db_options;
+  db_options.path = config.data_dir();
+  db_options.node_id = config.node_id();
+  PACTO_ASSIGN_OR_RETURN(parts->db, Database::Open(db_options));
+  Database* db = parts->db.get();
+
+  parts->applier = std::make_unique<Applier>(db);
+  PACTO_RETURN_IF_ERROR(parts->applier->Reload());
+  parts->hlc = std::make_unique<HybridClock>(SystemClock(), kMaxClockOffset);
+  parts->hlc->Restore(LastLoggedHlc(*db, parts->applier->log_next()));
+
+  CommitPipeline::Options pipeline_options;
+  pipeline_options.node_id = db->node_id();
+  pipeline_options.node_region = config.region();
+  parts->pipeline = std::make_unique<CommitPipeline>(db, parts->applier.get(), parts->hlc.get(),
+                                                     SystemClock(), pipeline_options);
+  parts->registry =
+      std::make_unique<Registry>(db, parts->pipeline.get(), std::move(key), SystemClock());
+
+  parts->started = absl::Now();
+  parts->registry_service = std::make_unique<RegistryService>(parts->registry.get());
+  parts->reports_service = std::make_unique<ReportsService>(db);
+  Parts* raw = parts.get();
+  parts->admin_service = std::make_unique<AdminService>(db, [raw] {
+    NodeFacts facts;
+    facts.region = raw->config.region();
+    facts.development_mode = true;
+    facts.started = raw->started;
+    const std::string& listen = raw->config.listen();
+    facts.listen = absl::StrCat(listen.substr(0, listen.rfind(':')), ":", raw->grpc_port.load());
+    return facts;
+  });
+
+  grpc::EnableDefaultHealthCheckService(true);
+  grpc::reflection::InitProtoReflectionServerBuilderPlugin();
+  grpc::ServerBuilder builder;
+  int bound_port = 0;
+  builder.AddListeningPort(config.listen(), grpc::InsecureServerCredentials(), &bound_port);
+  builder.SetMaxReceiveMessageSize(kMaxMessageBytes);
+  builder.SetMaxSendMessageSize(kMaxMessageBytes);
+  builder.RegisterService(parts->registry_service.get());
+  builder.RegisterService(parts->reports_service.get());
+  builder.RegisterService(parts->admin_service.get());
+  parts->server = builder.BuildAndStart();
+  if (parts->server == nullptr || bound_port == 0) {
+    return absl::UnavailableError(
+        absl::StrCat("--listen: cannot listen on ", config.listen(), " (is the port in use?)"));
+  }
+  parts->grpc_port = bound_port;
+
+  if (config.http() != "off") {
+    HttpEndpoint::Handlers handlers;
+    handlers.healthy = [raw] { return raw->serving.load(); };
+    handlers.metrics = [raw] { return RenderMetrics(*raw->db, raw->pipeline->stats()); };
+    absl::StatusOr<std::unique_ptr<HttpEndpoint>> http =
+        HttpEndpoint::Start(config.http(), std::move(handlers));
+    if (!http.ok()) {
+      parts->server->Shutdown();
+      return http.status();
+    }
+    parts->http = *std::move(http);
+  }
+  parts->serving = true;
+  return std::unique_ptr<Node>(new Node(std::move(parts)));
+}
+
+void Node::Shutdown() {
+  Parts& p = *parts_;
+  if (p.shut_down) return;
+  p.shut_down = true;
+  p.serving = false;
+  if (p.server) {
+    // Health answers NOT_SERVING while in-flight calls drain.
+    p.server->GetHealthCheckService()->Shutdown();
+    p.server->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(10));
+  }
+  if (p.pipeline) p.pipeline->Stop();
+  if (p.http) p.http->Stop();
+  if (p.db) {
+    absl::Status flushed = p.db->Flush();
+    if (!flushed.ok()) LogError("flush at shutdown failed", {{"error", std::string(flushed.message())}});
+  }
+}
+
+}  // namespace pacto

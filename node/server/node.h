@@ -1,0 +1,43 @@
+// A running pacto-node: its database, apply path, commit pipeline, registry, gRPC
+// server (Registry, Reports, Admin, health, reflection) and HTTP endpoint, wired
+// together from a NodeConfig. main() only parses flags, starts a Node and waits for
+// a signal.
+//
+// Thread-safe.
+#ifndef PACTO_NODE_SERVER_NODE_H_
+#define PACTO_NODE_SERVER_NODE_H_
+
+#include <memory>
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "pacto/v1/config.pb.h"
+
+namespace pacto {
+
+class Node {
+ public:
+  // Opens the data dir and starts serving. Refuses with an operator-readable message:
+  // a locked, foreign (other node id) or corrupt data dir, a port in use, bad keys.
+  static absl::StatusOr<std::unique_ptr<Node>> Start(const v1::NodeConfig& config);
+
+  // Shuts down if still running.
+  ~Node();
+
+  // Stops taking calls, drains the ones in flight and the queued writes, flushes the
+  // database. Idempotent.
+  void Shutdown();
+
+  const std::string& node_id() const;
+  int grpc_port() const;
+  int http_port() const;  // 0 when HTTP is off
+
+ private:
+  struct Parts;
+  explicit Node(std::unique_ptr<Parts> parts);
+  std::unique_ptr<Parts> parts_;
+};
+
+}  // namespace pacto
+
+#endif  // PACTO_NODE_SERVER_NODE_H_

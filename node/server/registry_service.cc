@@ -1,0 +1,73 @@
+#include "node/server/registry_service.h"
+
+#include "node/server/grpc_status.h"
+#include "node/server/import_reactor.h"
+
+namespace pacto {
+
+std::string PrincipalOf(const grpc::CallbackServerContext& context) {
+  (void)context;
+  // Development mode has no authentication; the security layer names the token
+  // subject here.
+  return "anonymous";
+}
+
+template <typename Req, typename Resp>
+RegistryService::Reactor* RegistryService::Write(
+    Ctx* c, const Req* q, Resp* r,
+    void (Registry::*method)(const Req&, const std::string&, Resp*, Registry::Done)) {
+  Reactor* reactor = c->DefaultReactor();
+  (registry_->*method)(*q, PrincipalOf(*c), r,
+                       [reactor](absl::Status s) { reactor->Finish(ToGrpc(s)); });
+  return reactor;
+}
+
+template <typename Req, typename Resp>
+RegistryService::Reactor* RegistryService::Read(
+    Ctx* c, const Req* q, Resp* r, absl::StatusOr<Resp> (Registry::*method)(const Req&) const) {
+  Reactor* reactor = c->DefaultReactor();
+  absl::StatusOr<Resp> result = (registry_->*method)(*q);
+  if (result.ok()) *r = *std::move(result);
+  reactor->Finish(ToGrpc(result.status()));
+  return reactor;
+}
+
+#define PACTO_WRITE(Name, Req, Resp) \
+  RegistryService::Reactor* RegistryService::Name(Ctx* c, const Req* q, Resp* r) { \
+    return Write(c, q, r, &Registry::Name);                                          \
+  }
+#define PACTO_READ(Name, Req, Resp) \
+  RegistryService::Reactor* RegistryService::Name(Ctx* c, const Req* q, Resp* r) { \
+    return Read(c, q, r, &Registry::Name);                                           \
+  }
+
+PACTO_WRITE(AddRegion, v1::AddRegionRequest, v1::Region)
+PACTO_READ(GetRegion, v1::GetRegionRequest, v1::Region)
+PACTO_READ(ListRegions, v1::ListRegionsRequest, v1::ListRegionsResponse)
+PACTO_WRITE(AddChapter, v1::AddChapterRequest, v1::Chapter)
+PACTO_WRITE(UpdateChapter, v1::UpdateChapterRequest, v1::Chapter)
+PACTO_READ(GetChapter, v1::GetChapterRequest, v1::Chapter)
+PACTO_READ(ListChapters, v1::ListChaptersRequest, v1::ListChaptersResponse)
+PACTO_WRITE(Affiliate, v1::AffiliateRequest, v1::Affiliation)
+PACTO_WRITE(Disaffiliate, v1::DisaffiliateRequest, v1::Affiliation)
+PACTO_READ(GetAffiliation, v1::GetAffiliationRequest, v1::Affiliation)
+PACTO_WRITE(EnrolMember, v1::EnrolMemberRequest, v1::Membership)
+PACTO_READ(GetMember, v1::GetMemberRequest, v1::Membership)
+PACTO_READ(ListMembers, v1::ListMembersRequest, v1::ListMembersResponse)
+PACTO_WRITE(TransferMember, v1::TransferMemberRequest, v1::Membership)
+PACTO_WRITE(EndMembership, v1::EndMembershipRequest, v1::Membership)
+PACTO_WRITE(RemoveMember, v1::RemoveMemberRequest, v1::RemoveMemberResponse)
+PACTO_WRITE(AppointOfficer, v1::AppointOfficerRequest, v1::OfficerTerm)
+PACTO_READ(ListOfficers, v1::ListOfficersRequest, v1::ListOfficersResponse)
+PACTO_WRITE(RecordFormation, v1::RecordFormationRequest, v1::FormationRecord)
+PACTO_READ(ListFormation, v1::ListFormationRequest, v1::ListFormationResponse)
+
+#undef PACTO_WRITE
+#undef PACTO_READ
+
+grpc::ServerReadReactor<v1::ImportMembersRequest>* RegistryService::ImportMembers(
+    Ctx* c, v1::ImportMembersResponse* r) {
+  return new ImportReactor(registry_, PrincipalOf(*c), r);
+}
+
+}  // namespace pacto

@@ -1,0 +1,66 @@
+// The gRPC Registry service: translates between protobuf and the Registry library.
+// Handlers are a line or two each; every rule lives in node/registry.
+#ifndef PACTO_NODE_SERVER_REGISTRY_SERVICE_H_
+#define PACTO_NODE_SERVER_REGISTRY_SERVICE_H_
+
+#include "node/registry/registry.h"
+#include "pacto/v1/registry.grpc.pb.h"
+
+namespace pacto {
+
+class RegistryService final : public v1::Registry::CallbackService {
+ public:
+  // `registry` must outlive the service.
+  explicit RegistryService(Registry* registry) : registry_(registry) {}
+
+  using Reactor = grpc::ServerUnaryReactor;
+  using Ctx = grpc::CallbackServerContext;
+
+  Reactor* AddRegion(Ctx* c, const v1::AddRegionRequest* q, v1::Region* r) override;
+  Reactor* GetRegion(Ctx* c, const v1::GetRegionRequest* q, v1::Region* r) override;
+  Reactor* ListRegions(Ctx* c, const v1::ListRegionsRequest* q,
+                       v1::ListRegionsResponse* r) override;
+  Reactor* AddChapter(Ctx* c, const v1::AddChapterRequest* q, v1::Chapter* r) override;
+  Reactor* UpdateChapter(Ctx* c, const v1::UpdateChapterRequest* q, v1::Chapter* r) override;
+  Reactor* GetChapter(Ctx* c, const v1::GetChapterRequest* q, v1::Chapter* r) override;
+  Reactor* ListChapters(Ctx* c, const v1::ListChaptersRequest* q,
+                        v1::ListChaptersResponse* r) override;
+  Reactor* Affiliate(Ctx* c, const v1::AffiliateRequest* q, v1::Affiliation* r) override;
+  Reactor* Disaffiliate(Ctx* c, const v1::DisaffiliateRequest* q, v1::Affiliation* r) override;
+  Reactor* GetAffiliation(Ctx* c, const v1::GetAffiliationRequest* q,
+                          v1::Affiliation* r) override;
+  Reactor* EnrolMember(Ctx* c, const v1::EnrolMemberRequest* q, v1::Membership* r) override;
+  Reactor* GetMember(Ctx* c, const v1::GetMemberRequest* q, v1::Membership* r) override;
+  Reactor* ListMembers(Ctx* c, const v1::ListMembersRequest* q,
+                       v1::ListMembersResponse* r) override;
+  Reactor* TransferMember(Ctx* c, const v1::TransferMemberRequest* q, v1::Membership* r) override;
+  Reactor* EndMembership(Ctx* c, const v1::EndMembershipRequest* q, v1::Membership* r) override;
+  Reactor* RemoveMember(Ctx* c, const v1::RemoveMemberRequest* q,
+                        v1::RemoveMemberResponse* r) override;
+  grpc::ServerReadReactor<v1::ImportMembersRequest>* ImportMembers(
+      Ctx* c, v1::ImportMembersResponse* r) override;
+  Reactor* AppointOfficer(Ctx* c, const v1::AppointOfficerRequest* q, v1::OfficerTerm* r) override;
+  Reactor* ListOfficers(Ctx* c, const v1::ListOfficersRequest* q,
+                        v1::ListOfficersResponse* r) override;
+  Reactor* RecordFormation(Ctx* c, const v1::RecordFormationRequest* q,
+                           v1::FormationRecord* r) override;
+  Reactor* ListFormation(Ctx* c, const v1::ListFormationRequest* q,
+                         v1::ListFormationResponse* r) override;
+
+ private:
+  template <typename Req, typename Resp>
+  Reactor* Write(Ctx* c, const Req* q, Resp* r,
+                 void (Registry::*method)(const Req&, const std::string&, Resp*, Registry::Done));
+  template <typename Req, typename Resp>
+  Reactor* Read(Ctx* c, const Req* q, Resp* r,
+                absl::StatusOr<Resp> (Registry::*method)(const Req&) const);
+
+  Registry* const registry_;
+};
+
+// Who is calling, as recorded in the log entries a call writes.
+std::string PrincipalOf(const grpc::CallbackServerContext& context);
+
+}  // namespace pacto
+
+#endif  // PACTO_NODE_SERVER_REGISTRY_SERVICE_H_

@@ -1,0 +1,18 @@
+#include "node/server/reports_service.h"
+
+#include "node/reports/summary.h"
+#include "node/server/grpc_status.h"
+
+namespace pacto {
+
+grpc::ServerUnaryReactor* ReportsService::Summary(grpc::CallbackServerContext* c,
+                                                  const v1::SummaryRequest*,
+                                                  v1::SummaryResponse* r) {
+  auto* reactor = c->DefaultReactor();
+  absl::StatusOr<v1::SummaryResponse> summary = BuildSummary(*db_);
+  if (summary.ok()) *r = *std::move(summary);
+  reactor->Finish(ToGrpc(summary.status()));
+  return reactor;
+}
+
+}  // namespace pacto
