@@ -1,7 +1,5 @@
 #include "node/registry/record_writer.h"
 
-#include "common/status_macros.h"
-#include "node/store/record_io.h"
 
 namespace pacto {
 namespace {
@@ -14,11 +12,6 @@ absl::Status Emit(WriteContext& ctx, v1::RecordType type, const std::string& id,
   op.set_kind(kind);
   op.set_value(std::move(value));
   op.set_home_region(home_region);
-  v1::RecordState state;
-  PACTO_ASSIGN_OR_RETURN(bool found, ReadState(ctx.txn(), type, id, &state));
-  if (found) {
-    for (const v1::Version& v : state.versions()) *op.add_supersedes() = v.dot();
-  }
   return ctx.Emit(std::move(op));
 }
 

@@ -1,6 +1,6 @@
 // Emitting a local write's ops. A local write supersedes every version of the record
-// that this node holds when the write is applied: the writer has seen them all, so an
-// ordinary write after a conflict resolves it.
+// that this node holds when the write is applied (WriteContext::Emit): the writer has
+// seen them all, so an ordinary write after a conflict resolves it.
 #ifndef PACTO_NODE_REGISTRY_RECORD_WRITER_H_
 #define PACTO_NODE_REGISTRY_RECORD_WRITER_H_
 

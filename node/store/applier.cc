@@ -55,7 +55,7 @@ absl::StatusOr<bool> Applier::BeginEntry(WriteTxn& txn, const v1::Entry& header)
   return true;
 }
 
-absl::Status Applier::ApplyOp(WriteTxn& txn, v1::Op op) {
+absl::Status Applier::ApplyOp(WriteTxn& txn, v1::Op op, Origin origin) {
   if (!open_) return absl::InternalError("ApplyOp without an open entry");
   if (op.type() == v1::RECORD_TYPE_UNSPECIFIED || !v1::RecordType_IsValid(op.type()) ||
       op.id().empty()) {
@@ -68,7 +68,10 @@ absl::Status Applier::ApplyOp(WriteTxn& txn, v1::Op op) {
   const std::string key = RecordKey(op.type(), op.id());
   v1::RecordState state;
   PACTO_ASSIGN_OR_RETURN(bool existed, ReadState(txn, op.type(), op.id(), &state));
-  (void)existed;
+  if (existed && origin == Origin::kLocal) {
+    op.clear_supersedes();
+    for (const v1::Version& v : state.versions()) *op.add_supersedes() = v.dot();
+  }
   const Digest old_digest = RecordDigest(key, state);
   std::optional<std::string> old_winner;
   if (IsLive(state)) old_winner = Winner(state)->value();

@@ -46,9 +46,14 @@ class Applier {
   // (delivery must be causal).
   absl::StatusOr<bool> BeginEntry(WriteTxn& txn, const v1::Entry& header);
 
+  enum class Origin {
+    kReplicated,  // the op names what it supersedes
+    kLocal,       // written here: it supersedes every version held now, all seen
+  };
+
   // Applies one op of the open entry.
   // REQUIRES: an open entry.
-  absl::Status ApplyOp(WriteTxn& txn, v1::Op op);
+  absl::Status ApplyOp(WriteTxn& txn, v1::Op op, Origin origin = Origin::kReplicated);
 
   // Logs the open entry and advances the version vector. An entry without ops is
   // dropped and its sequence number is not used.

@@ -21,7 +21,7 @@ absl::Status WriteContext::Emit(v1::Op op) {
     if (!opened.ok()) return opened.status();
     if (!*opened) return absl::InternalError("local sequence number already applied");
   }
-  return applier_->ApplyOp(*txn_, std::move(op));
+  return applier_->ApplyOp(*txn_, std::move(op), Applier::Origin::kLocal);
 }
 
 CommitPipeline::CommitPipeline(Database* db, Applier* applier, HybridClock* hlc,

@@ -43,7 +43,8 @@ class WriteContext {
   const Clock& clock() const { return *clock_; }
   absl::CivilDay today() const { return today_; }
 
-  // Applies `op` now as part of this item's log entry (opened on the first Emit).
+  // Applies `op` now as part of this item's log entry (opened on the first Emit). The
+  // op supersedes every version of its record held at this moment.
   absl::Status Emit(v1::Op op);
 
  private:

@@ -32,7 +32,13 @@ rocksdb::ColumnFamilyOptions FamilyOptions(const std::shared_ptr<rocksdb::Cache>
   table.block_size = 16 << 10;
   table.cache_index_and_filter_blocks = true;
   table.pin_l0_filter_and_index_blocks_in_cache = true;
-  if (point_lookups) table.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
+  if (point_lookups) {
+    table.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
+    // Most lookups on the write path are for keys that do not exist yet (a new
+    // person, a new membership): a memtable bloom filter answers those cheaply.
+    cf.memtable_whole_key_filtering = true;
+    cf.memtable_prefix_bloom_size_ratio = 0.05;
+  }
   cf.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
   return cf;
 }
@@ -63,7 +69,7 @@ absl::StatusOr<std::unique_ptr<Database>> Database::Open(const DatabaseOptions& 
   auto cache = rocksdb::NewLRUCache(options.block_cache_bytes);
   std::vector<rocksdb::ColumnFamilyDescriptor> families = {
       {rocksdb::kDefaultColumnFamilyName, FamilyOptions(cache, 4 << 20, true)},
-      {kRecordsFamily, FamilyOptions(cache, 64 << 20, true)},
+      {kRecordsFamily, FamilyOptions(cache, 32 << 20, true)},
       {kIndexesFamily, FamilyOptions(cache, 32 << 20, false)},
       {kLogFamily, FamilyOptions(cache, 64 << 20, false)},
       {kTalliesFamily, FamilyOptions(cache, 32 << 20, true)},
