@@ -10,47 +10,24 @@
 #include "grpcpp/grpcpp.h"
 #include "grpcpp/health_check_service_interface.h"
 #include "node/admin/status.h"
-#include "node/base/clock.h"
-#include "node/base/hlc.h"
 #include "node/base/log.h"
-#include "node/domain/national_id.h"
-#include "node/registry/registry.h"
 #include "node/server/admin_service.h"
 #include "node/server/http_endpoint.h"
 #include "node/server/metrics.h"
 #include "node/server/registry_service.h"
 #include "node/server/reports_service.h"
-#include "node/store/applier.h"
-#include "node/store/commit_pipeline.h"
-#include "node/store/database.h"
-#include "node/store/keys.h"
+#include "node/replica/replica.h"
 
 namespace pacto {
 namespace {
 
-// Remote timestamps further ahead than this are refused (used by replication).
-constexpr absl::Duration kMaxClockOffset = absl::Minutes(5);
 constexpr int kMaxMessageBytes = 16 << 20;
-
-// The newest hybrid-clock timestamp in the log, so a clock set back across a restart
-// cannot reuse one.
-uint64_t LastLoggedHlc(const Database& db, uint64_t log_next) {
-  if (log_next == 0) return 0;
-  std::string value;
-  if (!db.db()->Get(rocksdb::ReadOptions(), db.log(), LogKey(log_next - 1), &value).ok()) return 0;
-  v1::Entry entry;
-  return entry.ParseFromString(value) ? entry.hlc() : 0;
-}
 
 }  // namespace
 
 struct Node::Parts {
   v1::NodeConfig config;
-  std::unique_ptr<Database> db;
-  std::unique_ptr<Applier> applier;
-  std::unique_ptr<HybridClock> hlc;
-  std::unique_ptr<CommitPipeline> pipeline;
-  std::unique_ptr<Registry> registry;
+  std::unique_ptr<Replica> replica;
   std::unique_ptr<RegistryService> registry_service;
   std::unique_ptr<ReportsService> reports_service;
   std::unique_ptr<AdminService> admin_service;
@@ -66,7 +43,7 @@ Node::Node(std::unique_ptr<Parts> parts) : parts_(std::move(parts)) {}
 
 Node::~Node() { Shutdown(); }
 
-const std::string& Node::node_id() const { return parts_->db->node_id(); }
+const std::string& Node::node_id() const { return parts_->replica->node_id(); }
 int Node::grpc_port() const { return parts_->grpc_port; }
 int Node::http_port() const { return parts_->http ? parts_->http->port() : 0; }
 
@@ -79,27 +56,16 @@ absl::StatusOr<std::unique_ptr<Node>> Node::Start(const v1::NodeConfig& config) 
     PACTO_ASSIGN_OR_RETURN(key, FederationKey::FromFile(config.federation_key_file()));
   }
 
-  DatabaseOptions db_options;
-  db_options.path = config.data_dir();
-  db_options.node_id = config.node_id();
-  PACTO_ASSIGN_OR_RETURN(parts->db, Database::Open(db_options));
-  Database* db = parts->db.get();
-
-  parts->applier = std::make_unique<Applier>(db);
-  PACTO_RETURN_IF_ERROR(parts->applier->Reload());
-  parts->hlc = std::make_unique<HybridClock>(SystemClock(), kMaxClockOffset);
-  parts->hlc->Restore(LastLoggedHlc(*db, parts->applier->log_next()));
-
-  CommitPipeline::Options pipeline_options;
-  pipeline_options.node_id = db->node_id();
-  pipeline_options.node_region = config.region();
-  parts->pipeline = std::make_unique<CommitPipeline>(db, parts->applier.get(), parts->hlc.get(),
-                                                     SystemClock(), pipeline_options);
-  parts->registry =
-      std::make_unique<Registry>(db, parts->pipeline.get(), std::move(key), SystemClock());
+  Replica::Options replica_options;
+  replica_options.database.path = config.data_dir();
+  replica_options.database.node_id = config.node_id();
+  replica_options.region = config.region();
+  replica_options.federation_key = std::move(key);
+  PACTO_ASSIGN_OR_RETURN(parts->replica, Replica::Open(std::move(replica_options)));
+  Database* db = &parts->replica->db();
 
   parts->started = absl::Now();
-  parts->registry_service = std::make_unique<RegistryService>(parts->registry.get());
+  parts->registry_service = std::make_unique<RegistryService>(&parts->replica->registry());
   parts->reports_service = std::make_unique<ReportsService>(db);
   Parts* raw = parts.get();
   parts->admin_service = std::make_unique<AdminService>(db, [raw] {
@@ -132,7 +98,7 @@ absl::StatusOr<std::unique_ptr<Node>> Node::Start(const v1::NodeConfig& config) 
   if (config.http() != "off") {
     HttpEndpoint::Handlers handlers;
     handlers.healthy = [raw] { return raw->serving.load(); };
-    handlers.metrics = [raw] { return RenderMetrics(*raw->db, raw->pipeline->stats()); };
+    handlers.metrics = [raw] { return RenderMetrics(raw->replica->db(), raw->replica->pipeline().stats()); };
     absl::StatusOr<std::unique_ptr<HttpEndpoint>> http =
         HttpEndpoint::Start(config.http(), std::move(handlers));
     if (!http.ok()) {
@@ -155,12 +121,8 @@ void Node::Shutdown() {
     p.server->GetHealthCheckService()->Shutdown();
     p.server->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(10));
   }
-  if (p.pipeline) p.pipeline->Stop();
   if (p.http) p.http->Stop();
-  if (p.db) {
-    absl::Status flushed = p.db->Flush();
-    if (!flushed.ok()) LogError("flush at shutdown failed", {{"error", std::string(flushed.message())}});
-  }
+  if (p.replica) p.replica->Close();
 }
 
 }  // namespace pacto

@@ -1,10 +1,10 @@
 #include "node/store/commit_pipeline.h"
 
-#include <cstdio>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/notification.h"
+#include "node/base/log.h"
 #include "node/domain/dates.h"
 
 namespace pacto {
@@ -146,12 +146,12 @@ void CommitPipeline::RunGroup(std::vector<Item>& group) {
     group_failure = txn_.Commit(options_.sync);
   }
   if (!group_failure.ok()) {
-    std::fprintf(stderr, "pacto-node: write group rolled back: %s\n",
-                 std::string(group_failure.message()).c_str());
+    LogError("write group rolled back", {{"error", std::string(group_failure.message())},
+                                          {"writes", absl::StrCat(ran)}});
     absl::Status reload = applier_->Reload();
     if (!reload.ok()) {
-      std::fprintf(stderr, "pacto-node: cannot reload state after a failed commit: %s\n",
-                   std::string(reload.message()).c_str());
+      LogError("cannot reload state after a failed commit",
+               {{"error", std::string(reload.message())}});
     }
     for (size_t i = 0; i < ran; ++i) {
       if (results[i].ok()) {
