@@ -1,0 +1,96 @@
+#include "client/cli/commands.h"
+
+#include <set>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+
+namespace pacto::cli {
+namespace {
+
+using ::testing::HasSubstr;
+using ::testing::Not;
+
+TEST(CommandsTest, EveryContractCommandExists) {
+  for (const char* name : {"region add",   "region list",      "chapter add",    "chapter update",
+                           "chapter list", "chapter show",     "affiliate",      "disaffiliate",
+                           "member enrol", "member show",      "member list",    "member transfer",
+                           "member end",   "member remove",    "member import",  "officer appoint",
+                           "officer list", "formation record", "formation list", "report summary",
+                           "node status"}) {
+    std::vector<std::string> words = absl::StrSplit(name, ' ');
+    words.push_back("operand");
+    const CommandSpec* spec = FindCommand(words);
+    ASSERT_NE(spec, nullptr) << name;
+    EXPECT_EQ(spec->name, name);
+  }
+}
+
+TEST(CommandsTest, UsageMatchesTheSpec) {
+  std::set<std::string> names;
+  for (const CommandSpec& spec : AllCommands()) {
+    EXPECT_TRUE(names.insert(spec.name).second) << "duplicate " << spec.name;
+    EXPECT_NE(spec.run, nullptr) << spec.name;
+    EXPECT_FALSE(spec.summary.empty()) << spec.name;
+    const std::string usage = " " + spec.usage + " ";
+    for (const std::string& flag : spec.required_flags) {
+      EXPECT_THAT(usage, HasSubstr(" --" + flag + " ")) << spec.name;
+      EXPECT_THAT(usage, Not(HasSubstr("[--" + flag + " "))) << spec.name;
+      EXPECT_FALSE(BoolFlags().count(flag)) << spec.name;
+    }
+    for (const std::string& flag : spec.optional_flags) {
+      EXPECT_THAT(usage, HasSubstr("[--" + flag)) << spec.name << " --" << flag;
+      EXPECT_FALSE(GlobalFlags().count(flag)) << spec.name << " --" << flag;
+    }
+    for (const std::string& flag : spec.any_of_flags) {
+      EXPECT_THAT(spec.optional_flags, testing::Contains(flag)) << spec.name;
+    }
+    for (const std::string& operand : spec.operands) {
+      EXPECT_THAT(usage, HasSubstr(" " + operand + " ")) << spec.name;
+    }
+  }
+}
+
+TEST(CommandsTest, ParseSpecKnowsEveryFlag) {
+  const Args::Spec spec = ParseSpec();
+  for (const char* flag :
+       {"node",        "token",      "ca",     "cert",    "key",    "timeout", "name",  "parent",
+        "level",       "region",     "sector", "founded", "status", "since",   "until", "chapter",
+        "national-id", "birth-date", "to",     "date",    "member", "role",    "from",  "course"}) {
+    EXPECT_TRUE(spec.value_flags.count(flag)) << flag;
+  }
+  for (const char* flag : {"json", "csv", "help", "all", "current"}) {
+    EXPECT_TRUE(spec.bool_flags.count(flag)) << flag;
+    EXPECT_FALSE(spec.value_flags.count(flag)) << flag;
+  }
+}
+
+TEST(CommandsTest, FindCommand) {
+  EXPECT_EQ(FindCommand({"member", "show", "mb-1"})->name, "member show");
+  EXPECT_EQ(FindCommand({"affiliate", "a", "b"})->name, "affiliate");
+  EXPECT_EQ(FindCommand({"member"}), nullptr);
+  EXPECT_EQ(FindCommand({"member", "frobnicate"}), nullptr);
+  EXPECT_EQ(FindCommand({"frobnicate"}), nullptr);
+  EXPECT_TRUE(IsCommandGroup("member"));
+  EXPECT_FALSE(IsCommandGroup("affiliate"));
+}
+
+TEST(CommandsTest, HelpListsCommandsAndTopics) {
+  const std::string all = HelpText();
+  for (const CommandSpec& spec : AllCommands()) {
+    EXPECT_THAT(all, HasSubstr("pacto " + spec.name)) << spec.name;
+  }
+  EXPECT_THAT(all, HasSubstr("--node ADDR"));
+  EXPECT_THAT(all, HasSubstr("PACTO_TOKEN"));
+  EXPECT_THAT(all, HasSubstr("Exit status"));
+
+  const std::string member = HelpText("member");
+  EXPECT_THAT(member, HasSubstr("pacto member import FILE.csv"));
+  EXPECT_THAT(member, Not(HasSubstr("pacto chapter add")));
+  EXPECT_EQ(HelpText("nonsense"), all);
+}
+
+}  // namespace
+}  // namespace pacto::cli

@@ -1,0 +1,41 @@
+#include "client/cli/import_report.h"
+
+#include <algorithm>
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+
+namespace pacto::cli {
+
+v1::ImportMembersResponse MergeImportResults(v1::ImportMembersResponse from_node,
+                                             const std::vector<v1::RowError>& local) {
+  std::vector<v1::RowError> errors(from_node.errors().begin(), from_node.errors().end());
+  errors.insert(errors.end(), local.begin(), local.end());
+  std::stable_sort(errors.begin(), errors.end(), [](const v1::RowError& a, const v1::RowError& b) {
+    return a.line() < b.line();
+  });
+  from_node.clear_errors();
+  for (v1::RowError& error : errors) *from_node.add_errors() = std::move(error);
+  from_node.set_rejected(from_node.rejected() + local.size());
+  return from_node;
+}
+
+std::string FormatImportReport(const v1::ImportMembersResponse& merged, uint64_t total_rows) {
+  std::string report;
+  for (const v1::RowError& error : merged.errors()) {
+    absl::StrAppend(&report, "line ", error.line(), ": ", error.code(), ": ", error.message(),
+                    "\n");
+  }
+  absl::StrAppend(&report, "imported ", merged.accepted(), " of ", total_rows, " rows; ",
+                  merged.rejected(), " rejected\n");
+  return report;
+}
+
+absl::Status ImportOutcome(const v1::ImportMembersResponse& merged, uint64_t total_rows) {
+  if (merged.rejected() == 0) return absl::OkStatus();
+  return absl::InvalidArgumentError(absl::StrCat(merged.rejected(), " of ", total_rows,
+                                                 " rows rejected; the other ", merged.accepted(),
+                                                 " were imported"));
+}
+
+}  // namespace pacto::cli

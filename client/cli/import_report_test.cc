@@ -1,0 +1,72 @@
+#include "client/cli/import_report.h"
+
+#include "gtest/gtest.h"
+
+namespace pacto::cli {
+namespace {
+
+v1::RowError Error(uint64_t line, const std::string& code, const std::string& message) {
+  v1::RowError error;
+  error.set_line(line);
+  error.set_code(code);
+  error.set_message(message);
+  return error;
+}
+
+TEST(ImportReportTest, MergesLocalRejectsSortedByLine) {
+  v1::ImportMembersResponse from_node;
+  from_node.set_accepted(1997);
+  from_node.set_rejected(2);
+  *from_node.add_errors() = Error(12, "INVALID_ARGUMENT", "name: must not be empty");
+  *from_node.add_errors() = Error(40, "INVALID_ARGUMENT", "chapter: no chapter 'ch-x'");
+  const v1::ImportMembersResponse merged = MergeImportResults(
+      from_node, {Error(7, "INVALID_ARGUMENT", "csv: quote inside an unquoted field (field 2)")});
+
+  EXPECT_EQ(merged.accepted(), 1997u);
+  EXPECT_EQ(merged.rejected(), 3u);
+  ASSERT_EQ(merged.errors_size(), 3);
+  EXPECT_EQ(merged.errors(0).line(), 7u);
+  EXPECT_EQ(merged.errors(1).line(), 12u);
+  EXPECT_EQ(merged.errors(2).line(), 40u);
+
+  EXPECT_EQ(FormatImportReport(merged, 2000),
+            "line 7: INVALID_ARGUMENT: csv: quote inside an unquoted field (field 2)\n"
+            "line 12: INVALID_ARGUMENT: name: must not be empty\n"
+            "line 40: INVALID_ARGUMENT: chapter: no chapter 'ch-x'\n"
+            "imported 1997 of 2000 rows; 3 rejected\n");
+
+  absl::Status outcome = ImportOutcome(merged, 2000);
+  EXPECT_EQ(outcome.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(outcome.message(), "3 of 2000 rows rejected; the other 1997 were imported");
+}
+
+TEST(ImportReportTest, AllImported) {
+  v1::ImportMembersResponse from_node;
+  from_node.set_accepted(2000);
+  const v1::ImportMembersResponse merged = MergeImportResults(from_node, {});
+  EXPECT_EQ(FormatImportReport(merged, 2000), "imported 2000 of 2000 rows; 0 rejected\n");
+  EXPECT_TRUE(ImportOutcome(merged, 2000).ok());
+}
+
+TEST(ImportReportTest, OnlyLocalRejects) {
+  const v1::ImportMembersResponse merged =
+      MergeImportResults(v1::ImportMembersResponse(), {Error(2, "INVALID_ARGUMENT", "csv: x")});
+  EXPECT_EQ(FormatImportReport(merged, 1),
+            "line 2: INVALID_ARGUMENT: csv: x\nimported 0 of 1 rows; 1 rejected\n");
+  EXPECT_EQ(ImportOutcome(merged, 1).message(), "1 of 1 rows rejected; the other 0 were imported");
+}
+
+TEST(ImportReportTest, SortIsStableWithinALine) {
+  v1::ImportMembersResponse from_node;
+  *from_node.add_errors() = Error(5, "INVALID_ARGUMENT", "first");
+  *from_node.add_errors() = Error(3, "INVALID_ARGUMENT", "x");
+  *from_node.add_errors() = Error(5, "INVALID_ARGUMENT", "second");
+  const v1::ImportMembersResponse merged = MergeImportResults(from_node, {});
+  ASSERT_EQ(merged.errors_size(), 3);
+  EXPECT_EQ(merged.errors(0).message(), "x");
+  EXPECT_EQ(merged.errors(1).message(), "first");
+  EXPECT_EQ(merged.errors(2).message(), "second");
+}
+
+}  // namespace
+}  // namespace pacto::cli

@@ -1,0 +1,175 @@
+#include "client/lib/pacto_client.h"
+
+#include <grpcpp/create_channel.h>
+#include <grpcpp/security/credentials.h>
+
+#include <chrono>
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "client/lib/grpc_status.h"
+#include "client/lib/read_file.h"
+#include "common/status_macros.h"
+
+namespace pacto {
+namespace {
+
+absl::StatusOr<std::shared_ptr<grpc::ChannelCredentials>> Credentials(
+    const ClientOptions& options) {
+  const bool has_cert = !options.cert_file.empty();
+  const bool has_key = !options.key_file.empty();
+  if (has_cert != has_key) {
+    return absl::InvalidArgumentError("a client certificate and its key must be given together");
+  }
+  if (options.ca_file.empty()) {
+    if (has_cert) {
+      return absl::InvalidArgumentError(
+          "a client certificate needs a CA certificate: TLS is used only when one is given");
+    }
+    return grpc::InsecureChannelCredentials();
+  }
+  grpc::SslCredentialsOptions ssl;
+  PACTO_ASSIGN_OR_RETURN(ssl.pem_root_certs, ReadFileToString(options.ca_file));
+  if (has_cert) {
+    PACTO_ASSIGN_OR_RETURN(ssl.pem_cert_chain, ReadFileToString(options.cert_file));
+    PACTO_ASSIGN_OR_RETURN(ssl.pem_private_key, ReadFileToString(options.key_file));
+  }
+  return grpc::SslCredentials(ssl);
+}
+
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<Client>> Client::Connect(const ClientOptions& options) {
+  if (options.address.empty()) {
+    return absl::InvalidArgumentError("the node address must not be empty");
+  }
+  if (options.deadline <= absl::ZeroDuration() || options.import_deadline <= absl::ZeroDuration()) {
+    return absl::InvalidArgumentError("deadlines must be positive");
+  }
+  PACTO_ASSIGN_OR_RETURN(std::shared_ptr<grpc::ChannelCredentials> credentials,
+                         Credentials(options));
+  std::shared_ptr<grpc::Channel> channel = grpc::CreateChannel(options.address, credentials);
+  return std::unique_ptr<Client>(new Client(options, std::move(channel)));
+}
+
+Client::Client(ClientOptions options, std::shared_ptr<grpc::Channel> channel)
+    : options_(std::move(options)),
+      channel_(std::move(channel)),
+      registry_(v1::Registry::NewStub(channel_)),
+      reports_(v1::Reports::NewStub(channel_)),
+      admin_(v1::Admin::NewStub(channel_)) {}
+
+Client::~Client() = default;
+
+void Client::Prepare(grpc::ClientContext* context, absl::Duration deadline) const {
+  if (deadline != absl::InfiniteDuration()) {
+    context->set_deadline(absl::ToChronoTime(absl::Now() + deadline));
+  }
+  if (!options_.token.empty()) {
+    context->AddMetadata("authorization", absl::StrCat("Bearer ", options_.token));
+  }
+}
+
+absl::Status Client::Convert(const grpc::Status& status, absl::Duration deadline) const {
+  absl::Status converted = FromGrpcStatus(status);
+  switch (converted.code()) {
+    case absl::StatusCode::kUnavailable:
+      return absl::UnavailableError(
+          absl::StrCat("cannot reach ", options_.address, ": ", converted.message()));
+    case absl::StatusCode::kDeadlineExceeded:
+      return absl::DeadlineExceededError(absl::StrCat("no answer from ", options_.address,
+                                                      " within ", absl::FormatDuration(deadline),
+                                                      ": ", converted.message()));
+    default:
+      return converted;
+  }
+}
+
+template <typename Response, typename Call>
+absl::StatusOr<Response> Client::Unary(const Call& call) const {
+  grpc::ClientContext context;
+  Prepare(&context, options_.deadline);
+  Response response;
+  grpc::Status status = call(&context, &response);
+  if (!status.ok()) return Convert(status, options_.deadline);
+  return response;
+}
+
+// One line per RPC: the stub's synchronous method, wrapped by Unary.
+#define PACTO_UNARY_RPC(Stub, Method, Request, Response)                           \
+  absl::StatusOr<Response> Client::Method(const Request& request) const {          \
+    return Unary<Response>([&](grpc::ClientContext* context, Response* response) { \
+      return Stub->Method(context, request, response);                             \
+    });                                                                            \
+  }
+
+PACTO_UNARY_RPC(registry_, AddRegion, v1::AddRegionRequest, v1::Region)
+PACTO_UNARY_RPC(registry_, GetRegion, v1::GetRegionRequest, v1::Region)
+PACTO_UNARY_RPC(registry_, ListRegions, v1::ListRegionsRequest, v1::ListRegionsResponse)
+PACTO_UNARY_RPC(registry_, AddChapter, v1::AddChapterRequest, v1::Chapter)
+PACTO_UNARY_RPC(registry_, UpdateChapter, v1::UpdateChapterRequest, v1::Chapter)
+PACTO_UNARY_RPC(registry_, GetChapter, v1::GetChapterRequest, v1::Chapter)
+PACTO_UNARY_RPC(registry_, ListChapters, v1::ListChaptersRequest, v1::ListChaptersResponse)
+PACTO_UNARY_RPC(registry_, Affiliate, v1::AffiliateRequest, v1::Affiliation)
+PACTO_UNARY_RPC(registry_, Disaffiliate, v1::DisaffiliateRequest, v1::Affiliation)
+PACTO_UNARY_RPC(registry_, GetAffiliation, v1::GetAffiliationRequest, v1::Affiliation)
+PACTO_UNARY_RPC(registry_, EnrolMember, v1::EnrolMemberRequest, v1::Membership)
+PACTO_UNARY_RPC(registry_, GetMember, v1::GetMemberRequest, v1::Membership)
+PACTO_UNARY_RPC(registry_, ListMembers, v1::ListMembersRequest, v1::ListMembersResponse)
+PACTO_UNARY_RPC(registry_, TransferMember, v1::TransferMemberRequest, v1::Membership)
+PACTO_UNARY_RPC(registry_, EndMembership, v1::EndMembershipRequest, v1::Membership)
+PACTO_UNARY_RPC(registry_, RemoveMember, v1::RemoveMemberRequest, v1::RemoveMemberResponse)
+PACTO_UNARY_RPC(registry_, AppointOfficer, v1::AppointOfficerRequest, v1::OfficerTerm)
+PACTO_UNARY_RPC(registry_, ListOfficers, v1::ListOfficersRequest, v1::ListOfficersResponse)
+PACTO_UNARY_RPC(registry_, RecordFormation, v1::RecordFormationRequest, v1::FormationRecord)
+PACTO_UNARY_RPC(registry_, ListFormation, v1::ListFormationRequest, v1::ListFormationResponse)
+PACTO_UNARY_RPC(reports_, Summary, v1::SummaryRequest, v1::SummaryResponse)
+PACTO_UNARY_RPC(admin_, Status, v1::StatusRequest, v1::StatusResponse)
+
+#undef PACTO_UNARY_RPC
+
+absl::StatusOr<v1::ImportMembersResponse> Client::ImportMembers(
+    const ImportRowSource& next_row, const ImportProgress& on_progress) const {
+  grpc::ClientContext context;
+  Prepare(&context, options_.import_deadline);
+  v1::ImportMembersResponse response;
+  std::unique_ptr<grpc::ClientWriterInterface<v1::ImportMembersRequest>> writer =
+      registry_->ImportMembers(&context, &response);
+
+  v1::ImportMembersRequest batch;
+  size_t batch_bytes = 0;
+  uint64_t rows_sent = 0;
+  bool stream_ok = true;
+  // Sends the batch; false once the stream is broken (Finish then says why).
+  auto send = [&]() -> bool {
+    if (batch.rows_size() == 0) return true;
+    if (!writer->Write(batch)) return false;
+    rows_sent += batch.rows_size();
+    batch.Clear();
+    batch_bytes = 0;
+    if (on_progress) on_progress(rows_sent);
+    return true;
+  };
+
+  v1::ImportRow row;
+  while (stream_ok && next_row(&row)) {
+    batch_bytes += row.ByteSizeLong();
+    *batch.add_rows() = std::move(row);
+    row.Clear();
+    if (batch.rows_size() >= kImportBatchRows || batch_bytes >= kImportBatchBytes) {
+      stream_ok = send();
+    }
+  }
+  if (stream_ok) stream_ok = send();
+  if (stream_ok) writer->WritesDone();
+  grpc::Status status = writer->Finish();
+  if (!status.ok()) return Convert(status, options_.import_deadline);
+  if (!stream_ok) {
+    // The node closed the stream early yet reported success: the rows are unaccounted.
+    return absl::InternalError(absl::StrCat("the node ended the import stream after ", rows_sent,
+                                            " rows without an error"));
+  }
+  return response;
+}
+
+}  // namespace pacto
