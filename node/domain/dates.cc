@@ -35,8 +35,7 @@ absl::StatusOr<absl::CivilDay> ParseDate(absl::string_view field, absl::string_v
         absl::StrCat(field, ": '", text, "' is not a date in the form YYYY-MM-DD"));
   }
   if (m < 1 || m > 12) {
-    return absl::InvalidArgumentError(
-        absl::StrCat(field, ": '", text, "' has no month ", m));
+    return absl::InvalidArgumentError(absl::StrCat(field, ": '", text, "' has no month ", m));
   }
   if (d < 1 || d > DaysInMonth(y, m)) {
     return absl::InvalidArgumentError(
@@ -53,8 +52,7 @@ absl::StatusOr<absl::CivilDay> ParsePastDate(absl::string_view field, absl::stri
                                              absl::CivilDay today) {
   absl::StatusOr<absl::CivilDay> day = ParseDate(field, text);
   if (day.ok() && *day > today) {
-    return absl::InvalidArgumentError(
-        absl::StrCat(field, ": '", text, "' is in the future"));
+    return absl::InvalidArgumentError(absl::StrCat(field, ": '", text, "' is in the future"));
   }
   return day;
 }

@@ -17,14 +17,14 @@ int RankIn(const std::vector<std::string>& words, absl::string_view word) {
 }  // namespace
 
 const std::vector<std::string>& ChapterLevels() {
-  static const auto* levels = new std::vector<std::string>{
-      "sindicato", "subcentral", "central", "federation", "confederation", "pact"};
+  static const auto* levels = new std::vector<std::string>{"sindicato",  "subcentral",    "central",
+                                                           "federation", "confederation", "pact"};
   return *levels;
 }
 
 const std::vector<std::string>& RegionLevels() {
-  static const auto* levels = new std::vector<std::string>{
-      "country", "department", "province", "municipality", "community"};
+  static const auto* levels = new std::vector<std::string>{"country", "department", "province",
+                                                           "municipality", "community"};
   return *levels;
 }
 
@@ -43,8 +43,8 @@ absl::StatusOr<std::string> ParseWord(absl::string_view field, absl::string_view
         absl::StrCat(field, ": must be one of ", absl::StrJoin(words, ", ")));
   }
   if (RankIn(words, word) == 0) {
-    return absl::InvalidArgumentError(absl::StrCat(field, ": '", value, "' is not one of ",
-                                                   absl::StrJoin(words, ", ")));
+    return absl::InvalidArgumentError(
+        absl::StrCat(field, ": '", value, "' is not one of ", absl::StrJoin(words, ", ")));
   }
   return word;
 }

@@ -38,9 +38,9 @@ absl::StatusOr<FederationKey> FederationKey::FromFile(const std::string& path) {
   buffer << in.rdbuf();
   std::string secret(absl::StripAsciiWhitespace(buffer.str()));
   if (secret.size() < 32) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        "the federation key file ", path, " holds ", secret.size(),
-        " bytes; it needs at least 32 (e.g. `openssl rand -hex 32 > ", path, "`)"));
+    return absl::FailedPreconditionError(
+        absl::StrCat("the federation key file ", path, " holds ", secret.size(),
+                     " bytes; it needs at least 32 (e.g. `openssl rand -hex 32 > ", path, "`)"));
   }
   return FederationKey(std::move(secret));
 }
@@ -53,8 +53,7 @@ std::string FederationKey::PersonId(absl::string_view normalized) const {
   unsigned char mac[EVP_MAX_MD_SIZE];
   unsigned int mac_len = 0;
   HMAC(EVP_sha256(), secret_.data(), static_cast<int>(secret_.size()),
-       reinterpret_cast<const unsigned char*>(normalized.data()), normalized.size(), mac,
-       &mac_len);
+       reinterpret_cast<const unsigned char*>(normalized.data()), normalized.size(), mac, &mac_len);
   return IdFromBytes(kPersonPrefix, absl::string_view(reinterpret_cast<char*>(mac), 10));
 }
 

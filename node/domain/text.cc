@@ -60,8 +60,14 @@ absl::StatusOr<std::string> CleanOptionalText(absl::string_view field, absl::str
   std::string out;
   out.reserve(value.size());
   bool pending_space = false;
-  for (char ch : value) {
+  for (size_t i = 0; i < value.size(); ++i) {
+    const char ch = value[i];
     unsigned char c = static_cast<unsigned char>(ch);
+    // U+0080..U+009F (C1 controls, e.g. the 8-bit terminal escape CSI) are 0xC2 0x80..0x9F.
+    if (c == 0xC2 && i + 1 < value.size() && static_cast<unsigned char>(value[i + 1]) <= 0x9F) {
+      return absl::InvalidArgumentError(
+          absl::StrCat(field, ": must not contain control characters"));
+    }
     if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
       pending_space = !out.empty();
       continue;

@@ -46,14 +46,14 @@ void Registry::AppointOfficer(const v1::AppointOfficerRequest& req, const std::s
 
   Submit(
       [term, out](WriteContext& ctx) mutable -> absl::Status {
-        PACTO_ASSIGN_OR_RETURN(v1::Chapter chapter,
-                               LoadLive<v1::Chapter>(ctx.txn(), v1::RECORD_TYPE_CHAPTER,
-                                                     term.chapter_id(), "chapter",
-                                                     Ref::kReferenced));
-        PACTO_ASSIGN_OR_RETURN(v1::Membership m,
-                               LoadLive<v1::Membership>(ctx.txn(), v1::RECORD_TYPE_MEMBERSHIP,
-                                                        term.membership_id(), "member",
-                                                        Ref::kReferenced));
+        PACTO_ASSIGN_OR_RETURN(
+            v1::Chapter chapter,
+            LoadLive<v1::Chapter>(ctx.txn(), v1::RECORD_TYPE_CHAPTER, term.chapter_id(), "chapter",
+                                  Ref::kReferenced));
+        PACTO_ASSIGN_OR_RETURN(
+            v1::Membership m,
+            LoadLive<v1::Membership>(ctx.txn(), v1::RECORD_TYPE_MEMBERSHIP, term.membership_id(),
+                                     "member", Ref::kReferenced));
         if (m.status() != "active") {
           return absl::InvalidArgumentError(
               absl::StrCat("member: membership ", m.id(), " is ", m.status(), ", not active"));
@@ -62,9 +62,9 @@ void Registry::AppointOfficer(const v1::AppointOfficerRequest& req, const std::s
         PACTO_ASSIGN_OR_RETURN(bool within,
                                IsAncestorOrSelf(ctx.txn(), chapter.id(), m.chapter_id()));
         if (!within) {
-          return absl::InvalidArgumentError(absl::StrCat(
-              "member: membership ", m.id(), " is in ", m.chapter_id(), ", which is neither ",
-              chapter.id(), " nor affiliated beneath it"));
+          return absl::InvalidArgumentError(
+              absl::StrCat("member: membership ", m.id(), " is in ", m.chapter_id(),
+                           ", which is neither ", chapter.id(), " nor affiliated beneath it"));
         }
         if (term.start_date().empty()) term.set_start_date(FormatDate(ctx.today()));
         if (!term.end_date().empty() && term.end_date() < term.start_date()) {
@@ -79,9 +79,8 @@ void Registry::AppointOfficer(const v1::AppointOfficerRequest& req, const std::s
       principal, std::move(done));
 }
 
-void Registry::RecordFormation(const v1::RecordFormationRequest& req,
-                               const std::string& principal, v1::FormationRecord* out,
-                               Done done) {
+void Registry::RecordFormation(const v1::RecordFormationRequest& req, const std::string& principal,
+                               v1::FormationRecord* out, Done done) {
   v1::FormationRecord record;
   absl::Status valid = [&]() -> absl::Status {
     PACTO_RETURN_IF_ERROR(ValidateIdSyntax("member", req.member()));
@@ -97,10 +96,10 @@ void Registry::RecordFormation(const v1::RecordFormationRequest& req,
 
   Submit(
       [record, out](WriteContext& ctx) mutable -> absl::Status {
-        PACTO_ASSIGN_OR_RETURN(v1::Membership m,
-                               LoadLive<v1::Membership>(ctx.txn(), v1::RECORD_TYPE_MEMBERSHIP,
-                                                        record.membership_id(), "member",
-                                                        Ref::kReferenced));
+        PACTO_ASSIGN_OR_RETURN(
+            v1::Membership m,
+            LoadLive<v1::Membership>(ctx.txn(), v1::RECORD_TYPE_MEMBERSHIP, record.membership_id(),
+                                     "member", Ref::kReferenced));
         v1::Chapter chapter;
         PACTO_RETURN_IF_ERROR(
             ReadLive(ctx.txn(), v1::RECORD_TYPE_CHAPTER, m.chapter_id(), &chapter).status());

@@ -44,15 +44,16 @@ absl::StatusOr<Enrolment> ValidateEnrolment(absl::string_view chapter, absl::str
 absl::StatusOr<std::string> ActiveMembershipIn(WriteTxn& txn, const std::string& person,
                                                const std::string& chapter) {
   const std::string prefix = IndexPrefix(IndexKind::kMembersByPerson, person);
-  auto it = txn.NewIterator(txn.database()->indexes());
-  for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix); it->Next()) {
-    absl::string_view value = ToView(it->value());
-    if (!value.empty() && value[0] == kActiveMark && value.substr(1) == chapter) {
-      return std::string(IndexMember(ToView(it->key()), prefix));
-    }
-  }
-  if (!it->status().ok()) return FromRocks(it->status(), "scanning memberships");
-  return std::string();
+  std::string found;
+  PACTO_RETURN_IF_ERROR(txn.Scan(
+      txn.database()->indexes(), prefix, [&](absl::string_view key, absl::string_view value) {
+        if (!value.empty() && value[0] == kActiveMark && value.substr(1) == chapter) {
+          found = std::string(IndexMember(key, prefix));
+          return false;
+        }
+        return true;
+      }));
+  return found;
 }
 
 absl::Status ApplyEnrolment(WriteContext& ctx, const Enrolment& e, v1::Membership* out) {
@@ -62,19 +63,17 @@ absl::Status ApplyEnrolment(WriteContext& ctx, const Enrolment& e, v1::Membershi
   v1::Person person;
   bool known = false;
   if (!e.person_id.empty()) {
-    PACTO_ASSIGN_OR_RETURN(known, ReadLive(ctx.txn(), v1::RECORD_TYPE_PERSON, e.person_id, &person));
+    PACTO_ASSIGN_OR_RETURN(known,
+                           ReadLive(ctx.txn(), v1::RECORD_TYPE_PERSON, e.person_id, &person));
   }
-  bool write_person = !known;
   if (known) {
     PACTO_ASSIGN_OR_RETURN(std::string existing,
                            ActiveMembershipIn(ctx.txn(), person.id(), chapter.id()));
     if (!existing.empty()) {
-      return absl::AlreadyExistsError(absl::StrCat(
-          "national_id: this person is already an active member of ", chapter.id(), " (",
-          existing, ")"));
+      return absl::AlreadyExistsError(
+          absl::StrCat("national_id: this person is already an active member of ", chapter.id(),
+                       " (", existing, ")"));
     }
-    write_person = person.name() != e.name ||
-                   (!e.birth_date.empty() && person.birth_date() != e.birth_date);
   } else {
     person.set_id(e.person_id.empty() ? NewId(kPersonPrefix) : e.person_id);
     person.set_national_id(e.national_id);
@@ -89,10 +88,11 @@ absl::Status ApplyEnrolment(WriteContext& ctx, const Enrolment& e, v1::Membershi
   membership.set_since(e.since.empty() ? FormatDate(ctx.today()) : e.since);
   membership.set_status("active");
 
-  if (write_person) {
-    PACTO_RETURN_IF_ERROR(
-        EmitPut(ctx, v1::RECORD_TYPE_PERSON, person.id(), person, chapter.region()));
-  }
+  // The person is written with every enrolment, even unchanged: if another region
+  // erases them concurrently, this version survives the erasure (record_state.h) and
+  // the new membership keeps its person.
+  PACTO_RETURN_IF_ERROR(
+      EmitPut(ctx, v1::RECORD_TYPE_PERSON, person.id(), person, chapter.region()));
   PACTO_RETURN_IF_ERROR(
       EmitPut(ctx, v1::RECORD_TYPE_MEMBERSHIP, membership.id(), membership, chapter.region()));
   *out = std::move(membership);

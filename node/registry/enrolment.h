@@ -29,7 +29,8 @@ absl::StatusOr<Enrolment> ValidateEnrolment(absl::string_view chapter, absl::str
                                             absl::CivilDay today, const FederationKey& key);
 
 // Applies a checked enrolment on the pipeline: the chapter must exist; the person is
-// reused when known (their name and birth date updated when they differ) or created;
+// reused when known (name and birth date updated) or created, and written either way
+// so that it survives a concurrent erasure elsewhere;
 // a person already active in the chapter is ALREADY_EXISTS. Fills `out`, person
 // included.
 absl::Status ApplyEnrolment(WriteContext& ctx, const Enrolment& enrolment, v1::Membership* out);

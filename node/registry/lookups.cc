@@ -7,14 +7,22 @@ namespace pacto {
 
 const char* RecordNoun(v1::RecordType type) {
   switch (type) {
-    case v1::RECORD_TYPE_REGION: return "region";
-    case v1::RECORD_TYPE_CHAPTER: return "chapter";
-    case v1::RECORD_TYPE_AFFILIATION: return "affiliation";
-    case v1::RECORD_TYPE_PERSON: return "person";
-    case v1::RECORD_TYPE_MEMBERSHIP: return "membership";
-    case v1::RECORD_TYPE_OFFICER_TERM: return "officer term";
-    case v1::RECORD_TYPE_FORMATION: return "formation record";
-    default: return "record";
+    case v1::RECORD_TYPE_REGION:
+      return "region";
+    case v1::RECORD_TYPE_CHAPTER:
+      return "chapter";
+    case v1::RECORD_TYPE_AFFILIATION:
+      return "affiliation";
+    case v1::RECORD_TYPE_PERSON:
+      return "person";
+    case v1::RECORD_TYPE_MEMBERSHIP:
+      return "membership";
+    case v1::RECORD_TYPE_OFFICER_TERM:
+      return "officer term";
+    case v1::RECORD_TYPE_FORMATION:
+      return "formation record";
+    default:
+      return "record";
   }
 }
 

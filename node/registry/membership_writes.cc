@@ -20,9 +20,8 @@ absl::StatusOr<std::string> OptionalPastDate(absl::string_view field, absl::stri
 }
 
 absl::StatusOr<v1::Membership> LoadActiveMembership(WriteTxn& txn, const std::string& id) {
-  PACTO_ASSIGN_OR_RETURN(v1::Membership m, LoadLive<v1::Membership>(
-                                               txn, v1::RECORD_TYPE_MEMBERSHIP, id, "id",
-                                               Ref::kAddressed));
+  PACTO_ASSIGN_OR_RETURN(v1::Membership m, LoadLive<v1::Membership>(txn, v1::RECORD_TYPE_MEMBERSHIP,
+                                                                    id, "id", Ref::kAddressed));
   if (m.status() != "active") {
     return absl::FailedPreconditionError(
         absl::StrCat("id: membership ", id, " is ", m.status(), ", not active"));
@@ -41,11 +40,11 @@ absl::StatusOr<std::vector<std::string>> IndexMembers(WriteTxn& txn, IndexKind k
                                                       const std::string& owner) {
   std::vector<std::string> ids;
   const std::string prefix = IndexPrefix(kind, owner);
-  auto it = txn.NewIterator(txn.database()->indexes());
-  for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix); it->Next()) {
-    ids.emplace_back(IndexMember(ToView(it->key()), prefix));
-  }
-  if (!it->status().ok()) return FromRocks(it->status(), "scanning an index");
+  PACTO_RETURN_IF_ERROR(
+      txn.Scan(txn.database()->indexes(), prefix, [&](absl::string_view key, absl::string_view) {
+        ids.emplace_back(IndexMember(key, prefix));
+        return true;
+      }));
   return ids;
 }
 
@@ -54,12 +53,12 @@ absl::StatusOr<std::vector<std::string>> IndexMembers(WriteTxn& txn, IndexKind k
 void Registry::EnrolMember(const v1::EnrolMemberRequest& req, const std::string& principal,
                            v1::Membership* out, Done done) {
   absl::StatusOr<Enrolment> enrolment =
-      ValidateEnrolment(req.chapter(), req.name(), req.national_id(), req.birth_date(),
-                        req.since(), Today(*clock_), key_);
+      ValidateEnrolment(req.chapter(), req.name(), req.national_id(), req.birth_date(), req.since(),
+                        Today(*clock_), key_);
   if (!enrolment.ok()) return done(enrolment.status());
-  Submit([e = *std::move(enrolment), out](
-             WriteContext& ctx) { return ApplyEnrolment(ctx, e, out); },
-         principal, std::move(done));
+  Submit(
+      [e = *std::move(enrolment), out](WriteContext& ctx) { return ApplyEnrolment(ctx, e, out); },
+      principal, std::move(done));
 }
 
 void Registry::TransferMember(const v1::TransferMemberRequest& req, const std::string& principal,
@@ -91,10 +90,13 @@ void Registry::TransferMember(const v1::TransferMemberRequest& req, const std::s
         }
         const std::string day = date.empty() ? FormatDate(ctx.today()) : date;
         if (day < old.since()) {
-          return absl::InvalidArgumentError(absl::StrCat(
-              "date: ", day, " is before the membership began (", old.since(), ")"));
+          return absl::InvalidArgumentError(
+              absl::StrCat("date: ", day, " is before the membership began (", old.since(), ")"));
         }
         PACTO_ASSIGN_OR_RETURN(std::string old_home, HomeRegionOf(ctx.txn(), old.chapter_id()));
+        PACTO_ASSIGN_OR_RETURN(v1::Person person,
+                               LoadLive<v1::Person>(ctx.txn(), v1::RECORD_TYPE_PERSON,
+                                                    old.person_id(), "id", Ref::kAddressed));
 
         v1::Membership moved;
         moved.set_id(NewId(kMembershipPrefix));
@@ -108,12 +110,12 @@ void Registry::TransferMember(const v1::TransferMemberRequest& req, const std::s
         old.set_transferred_to(moved.id());
 
         PACTO_RETURN_IF_ERROR(EmitPut(ctx, v1::RECORD_TYPE_MEMBERSHIP, id, old, old_home));
+        // Rewritten unchanged so it survives a concurrent erasure elsewhere (enrolment.h).
+        PACTO_RETURN_IF_ERROR(
+            EmitPut(ctx, v1::RECORD_TYPE_PERSON, person.id(), person, target.region()));
         PACTO_RETURN_IF_ERROR(
             EmitPut(ctx, v1::RECORD_TYPE_MEMBERSHIP, moved.id(), moved, target.region()));
         *out = moved;
-        v1::Person person;
-        PACTO_RETURN_IF_ERROR(
-            ReadLive(ctx.txn(), v1::RECORD_TYPE_PERSON, moved.person_id(), &person).status());
         *out->mutable_person() = std::move(person);
         return absl::OkStatus();
       },
@@ -135,8 +137,8 @@ void Registry::EndMembership(const v1::EndMembershipRequest& req, const std::str
         PACTO_ASSIGN_OR_RETURN(v1::Membership m, LoadActiveMembership(ctx.txn(), id));
         const std::string day = date.empty() ? FormatDate(ctx.today()) : date;
         if (day < m.since()) {
-          return absl::InvalidArgumentError(absl::StrCat(
-              "date: ", day, " is before the membership began (", m.since(), ")"));
+          return absl::InvalidArgumentError(
+              absl::StrCat("date: ", day, " is before the membership began (", m.since(), ")"));
         }
         PACTO_ASSIGN_OR_RETURN(std::string home, HomeRegionOf(ctx.txn(), m.chapter_id()));
         m.set_status("ended");
@@ -156,9 +158,9 @@ void Registry::RemoveMember(const v1::RemoveMemberRequest& req, const std::strin
   Submit(
       [id = req.id(), out](WriteContext& ctx) -> absl::Status {
         WriteTxn& txn = ctx.txn();
-        PACTO_ASSIGN_OR_RETURN(v1::Membership m,
-                               LoadLive<v1::Membership>(txn, v1::RECORD_TYPE_MEMBERSHIP, id, "id",
-                                                        Ref::kAddressed));
+        PACTO_ASSIGN_OR_RETURN(
+            v1::Membership m,
+            LoadLive<v1::Membership>(txn, v1::RECORD_TYPE_MEMBERSHIP, id, "id", Ref::kAddressed));
         PACTO_ASSIGN_OR_RETURN(std::string home, HomeRegionOf(txn, m.chapter_id()));
         PACTO_ASSIGN_OR_RETURN(std::vector<std::string> memberships,
                                IndexMembers(txn, IndexKind::kMembersByPerson, m.person_id()));

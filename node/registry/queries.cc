@@ -36,11 +36,10 @@ absl::Status FillParent(const ReadView& view, v1::Chapter* chapter) {
 
 // Runs a paginated scan: `visit(suffix, value)` returns whether it produced an item.
 // Sets *next_token when more items may follow.
-absl::Status Paginate(const ReadView& view, rocksdb::ColumnFamilyHandle* cf,
-                      const std::string& prefix, int page_size_request,
-                      const std::string& page_token, std::string* next_token,
-                      const std::function<absl::StatusOr<bool>(absl::string_view,
-                                                               absl::string_view)>& visit) {
+absl::Status Paginate(
+    const ReadView& view, rocksdb::ColumnFamilyHandle* cf, const std::string& prefix,
+    int page_size_request, const std::string& page_token, std::string* next_token,
+    const std::function<absl::StatusOr<bool>(absl::string_view, absl::string_view)>& visit) {
   PACTO_ASSIGN_OR_RETURN(int page_size, PageSize(page_size_request));
   std::string after;
   if (!page_token.empty()) {
@@ -49,25 +48,25 @@ absl::Status Paginate(const ReadView& view, rocksdb::ColumnFamilyHandle* cf,
   int produced = 0;
   std::string last;
   absl::Status inner;
-  PACTO_RETURN_IF_ERROR(view.Scan(cf, prefix, after, [&](absl::string_view suffix,
-                                                         absl::string_view value) {
-    if (produced == page_size) {
-      // One more item exists beyond the page only if this one would be produced; a
-      // token that turns out to lead to an empty page is harmless.
-      *next_token = EncodePageToken(last);
-      return false;
-    }
-    absl::StatusOr<bool> made = visit(suffix, value);
-    if (!made.ok()) {
-      inner = made.status();
-      return false;
-    }
-    if (*made) {
-      ++produced;
-      last = std::string(suffix);
-    }
-    return true;
-  }));
+  PACTO_RETURN_IF_ERROR(
+      view.Scan(cf, prefix, after, [&](absl::string_view suffix, absl::string_view value) {
+        if (produced == page_size) {
+          // One more item exists beyond the page only if this one would be produced; a
+          // token that turns out to lead to an empty page is harmless.
+          *next_token = EncodePageToken(last);
+          return false;
+        }
+        absl::StatusOr<bool> made = visit(suffix, value);
+        if (!made.ok()) {
+          inner = made.status();
+          return false;
+        }
+        if (*made) {
+          ++produced;
+          last = std::string(suffix);
+        }
+        return true;
+      }));
   return inner;
 }
 
@@ -83,19 +82,19 @@ absl::StatusOr<v1::ListRegionsResponse> Registry::ListRegions(
     const v1::ListRegionsRequest& req) const {
   ReadView view(db_);
   v1::ListRegionsResponse response;
-  PACTO_RETURN_IF_ERROR(Paginate(
-      view, db_->records(), RecordTypePrefix(v1::RECORD_TYPE_REGION), req.page_size(),
-      req.page_token(), response.mutable_next_page_token(),
-      [&](absl::string_view, absl::string_view value) -> absl::StatusOr<bool> {
-        v1::RecordState state;
-        if (!state.ParseFromArray(value.data(), static_cast<int>(value.size()))) {
-          return absl::DataLossError("malformed region record");
-        }
-        v1::Region region;
-        PACTO_ASSIGN_OR_RETURN(bool live, DecodeWinner(state, &region));
-        if (live) *response.add_regions() = std::move(region);
-        return live;
-      }));
+  PACTO_RETURN_IF_ERROR(
+      Paginate(view, db_->records(), RecordTypePrefix(v1::RECORD_TYPE_REGION), req.page_size(),
+               req.page_token(), response.mutable_next_page_token(),
+               [&](absl::string_view, absl::string_view value) -> absl::StatusOr<bool> {
+                 v1::RecordState state;
+                 if (!state.ParseFromArray(value.data(), static_cast<int>(value.size()))) {
+                   return absl::DataLossError("malformed region record");
+                 }
+                 v1::Region region;
+                 PACTO_ASSIGN_OR_RETURN(bool live, DecodeWinner(state, &region));
+                 if (live) *response.add_regions() = std::move(region);
+                 return live;
+               }));
   return response;
 }
 
@@ -127,15 +126,15 @@ absl::StatusOr<v1::ListChaptersResponse> Registry::ListChapters(
   if (!region.empty()) {
     PACTO_RETURN_IF_ERROR(
         Load<v1::Region>(view, v1::RECORD_TYPE_REGION, region, "region").status());
-    PACTO_RETURN_IF_ERROR(Paginate(
-        view, db_->indexes(), IndexPrefix(IndexKind::kChaptersByRegion, region), req.page_size(),
-        req.page_token(), response.mutable_next_page_token(),
-        [&](absl::string_view id, absl::string_view) { return add(std::string(id)); }));
+    PACTO_RETURN_IF_ERROR(
+        Paginate(view, db_->indexes(), IndexPrefix(IndexKind::kChaptersByRegion, region),
+                 req.page_size(), req.page_token(), response.mutable_next_page_token(),
+                 [&](absl::string_view id, absl::string_view) { return add(std::string(id)); }));
   } else {
-    PACTO_RETURN_IF_ERROR(Paginate(
-        view, db_->records(), RecordTypePrefix(v1::RECORD_TYPE_CHAPTER), req.page_size(),
-        req.page_token(), response.mutable_next_page_token(),
-        [&](absl::string_view id, absl::string_view) { return add(std::string(id)); }));
+    PACTO_RETURN_IF_ERROR(
+        Paginate(view, db_->records(), RecordTypePrefix(v1::RECORD_TYPE_CHAPTER), req.page_size(),
+                 req.page_token(), response.mutable_next_page_token(),
+                 [&](absl::string_view id, absl::string_view) { return add(std::string(id)); }));
   }
   return response;
 }
@@ -199,12 +198,14 @@ absl::StatusOr<v1::ListOfficersResponse> Registry::ListOfficers(
       db_->indexes(), IndexPrefix(IndexKind::kOfficersByChapter, req.chapter()), "",
       [&](absl::string_view id, absl::string_view) {
         v1::OfficerTerm term;
-        absl::StatusOr<bool> live = ReadLive(view, v1::RECORD_TYPE_OFFICER_TERM, std::string(id), &term);
+        absl::StatusOr<bool> live =
+            ReadLive(view, v1::RECORD_TYPE_OFFICER_TERM, std::string(id), &term);
         if (!live.ok()) {
           inner = live.status();
           return false;
         }
-        bool current = term.start_date() <= today && (term.end_date().empty() || term.end_date() >= today);
+        bool current =
+            term.start_date() <= today && (term.end_date().empty() || term.end_date() >= today);
         if (*live && (!req.current_only() || current)) *response.add_terms() = std::move(term);
         return true;
       }));
@@ -219,18 +220,19 @@ absl::StatusOr<v1::ListFormationResponse> Registry::ListFormation(
                                                                 req.member(), "member"));
   v1::ListFormationResponse response;
   absl::Status inner;
-  PACTO_RETURN_IF_ERROR(view.Scan(
-      db_->indexes(), IndexPrefix(IndexKind::kFormationByPerson, m.person_id()), "",
-      [&](absl::string_view id, absl::string_view) {
-        v1::FormationRecord record;
-        absl::StatusOr<bool> live = ReadLive(view, v1::RECORD_TYPE_FORMATION, std::string(id), &record);
-        if (!live.ok()) {
-          inner = live.status();
-          return false;
-        }
-        if (*live) *response.add_records() = std::move(record);
-        return true;
-      }));
+  PACTO_RETURN_IF_ERROR(
+      view.Scan(db_->indexes(), IndexPrefix(IndexKind::kFormationByPerson, m.person_id()), "",
+                [&](absl::string_view id, absl::string_view) {
+                  v1::FormationRecord record;
+                  absl::StatusOr<bool> live =
+                      ReadLive(view, v1::RECORD_TYPE_FORMATION, std::string(id), &record);
+                  if (!live.ok()) {
+                    inner = live.status();
+                    return false;
+                  }
+                  if (*live) *response.add_records() = std::move(record);
+                  return true;
+                }));
   PACTO_RETURN_IF_ERROR(inner);
   return response;
 }

@@ -1,11 +1,10 @@
 #include "node/registry/record_writer.h"
 
-
 namespace pacto {
 namespace {
 
-absl::Status Emit(WriteContext& ctx, v1::RecordType type, const std::string& id,
-                  v1::Op::Kind kind, std::string value, const std::string& home_region) {
+absl::Status Emit(WriteContext& ctx, v1::RecordType type, const std::string& id, v1::Op::Kind kind,
+                  std::string value, const std::string& home_region) {
   v1::Op op;
   op.set_type(type);
   op.set_id(id);

@@ -2,8 +2,7 @@
 
 namespace pacto {
 
-Registry::Registry(Database* db, CommitPipeline* pipeline, FederationKey key,
-                   const Clock* clock)
+Registry::Registry(Database* db, CommitPipeline* pipeline, FederationKey key, const Clock* clock)
     : db_(db), pipeline_(pipeline), key_(std::move(key)), clock_(clock) {}
 
 void Registry::Submit(CommitPipeline::Work work, const std::string& principal, Done done) {

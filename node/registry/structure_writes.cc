@@ -40,13 +40,13 @@ absl::StatusOr<std::string> OptionalDate(absl::string_view field, absl::string_v
 // Checks that `parent` may become `child`'s active parent.
 absl::Status CheckAffiliation(WriteTxn& txn, const v1::Chapter& child, const std::string& parent_id,
                               absl::string_view field) {
-  PACTO_ASSIGN_OR_RETURN(v1::Chapter parent,
-                         LoadLive<v1::Chapter>(txn, v1::RECORD_TYPE_CHAPTER, parent_id, field,
-                                               Ref::kReferenced));
+  PACTO_ASSIGN_OR_RETURN(
+      v1::Chapter parent,
+      LoadLive<v1::Chapter>(txn, v1::RECORD_TYPE_CHAPTER, parent_id, field, Ref::kReferenced));
   if (ChapterLevelRank(parent.level()) <= ChapterLevelRank(child.level())) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        field, ": a ", child.level(), " cannot affiliate to a ", parent.level(),
-        "; the parent's level must be higher than the child's"));
+    return absl::InvalidArgumentError(
+        absl::StrCat(field, ": a ", child.level(), " cannot affiliate to a ", parent.level(),
+                     "; the parent's level must be higher than the child's"));
   }
   PACTO_ASSIGN_OR_RETURN(bool cycle, IsAncestorOrSelf(txn, child.id(), parent_id));
   if (cycle) {
@@ -82,8 +82,8 @@ void Registry::AddRegion(const v1::AddRegionRequest& req, const std::string& pri
   Submit(
       [region, out](WriteContext& ctx) mutable -> absl::Status {
         v1::Region existing;
-        PACTO_ASSIGN_OR_RETURN(bool exists,
-                               ReadLive(ctx.txn(), v1::RECORD_TYPE_REGION, region.code(), &existing));
+        PACTO_ASSIGN_OR_RETURN(
+            bool exists, ReadLive(ctx.txn(), v1::RECORD_TYPE_REGION, region.code(), &existing));
         if (exists) {
           return absl::AlreadyExistsError(
               absl::StrCat("code: region '", region.code(), "' already exists"));
@@ -95,13 +95,13 @@ void Registry::AddRegion(const v1::AddRegionRequest& req, const std::string& pri
           int parent_rank = RegionLevelRank(parent.level());
           if (region.level().empty()) {
             if (parent_rank >= static_cast<int>(RegionLevels().size())) {
-              return absl::InvalidArgumentError(absl::StrCat(
-                  "parent: a ", parent.level(), " cannot contain another region"));
+              return absl::InvalidArgumentError(
+                  absl::StrCat("parent: a ", parent.level(), " cannot contain another region"));
             }
             region.set_level(RegionLevels()[parent_rank]);
           } else if (RegionLevelRank(region.level()) <= parent_rank) {
-            return absl::InvalidArgumentError(absl::StrCat(
-                "level: a ", region.level(), " cannot lie within a ", parent.level()));
+            return absl::InvalidArgumentError(
+                absl::StrCat("level: a ", region.level(), " cannot lie within a ", parent.level()));
           }
         } else if (region.level().empty()) {
           region.set_level("country");
@@ -144,7 +144,8 @@ void Registry::AddChapter(const v1::AddChapterRequest& req, const std::string& p
         PACTO_RETURN_IF_ERROR(LoadLive<v1::Region>(ctx.txn(), v1::RECORD_TYPE_REGION,
                                                    chapter.region(), "region", Ref::kReferenced)
                                   .status());
-        if (!parent.empty()) PACTO_RETURN_IF_ERROR(CheckAffiliation(ctx.txn(), chapter, parent, "parent"));
+        if (!parent.empty())
+          PACTO_RETURN_IF_ERROR(CheckAffiliation(ctx.txn(), chapter, parent, "parent"));
         PACTO_RETURN_IF_ERROR(
             EmitPut(ctx, v1::RECORD_TYPE_CHAPTER, chapter.id(), chapter, chapter.region()));
         if (!parent.empty()) {
@@ -153,8 +154,8 @@ void Registry::AddChapter(const v1::AddChapterRequest& req, const std::string& p
           affiliation.set_parent(parent);
           affiliation.set_since(FormatDate(ctx.today()));
           affiliation.set_status("active");
-          PACTO_RETURN_IF_ERROR(EmitPut(ctx, v1::RECORD_TYPE_AFFILIATION, chapter.id(),
-                                        affiliation, chapter.region()));
+          PACTO_RETURN_IF_ERROR(EmitPut(ctx, v1::RECORD_TYPE_AFFILIATION, chapter.id(), affiliation,
+                                        chapter.region()));
         }
         *out = chapter;
         out->set_parent(parent);
@@ -175,8 +176,8 @@ void Registry::UpdateChapter(const v1::UpdateChapterRequest& req, const std::str
       PACTO_ASSIGN_OR_RETURN(name, CleanText("name", req.name()));
     }
     if (!req.status().empty()) {
-      PACTO_ASSIGN_OR_RETURN(status, ParseWord("status", req.status(),
-                                               {"active", "inactive", "dissolved"}));
+      PACTO_ASSIGN_OR_RETURN(
+          status, ParseWord("status", req.status(), {"active", "inactive", "dissolved"}));
     }
     if (!req.sector().empty()) {
       PACTO_ASSIGN_OR_RETURN(sector, CleanText("sector", req.sector(), kMaxSectorChars));
@@ -187,9 +188,9 @@ void Registry::UpdateChapter(const v1::UpdateChapterRequest& req, const std::str
 
   Submit(
       [id = req.id(), name, status, sector, out](WriteContext& ctx) -> absl::Status {
-        PACTO_ASSIGN_OR_RETURN(v1::Chapter chapter,
-                               LoadLive<v1::Chapter>(ctx.txn(), v1::RECORD_TYPE_CHAPTER, id,
-                                                     "id", Ref::kAddressed));
+        PACTO_ASSIGN_OR_RETURN(
+            v1::Chapter chapter,
+            LoadLive<v1::Chapter>(ctx.txn(), v1::RECORD_TYPE_CHAPTER, id, "id", Ref::kAddressed));
         if (!name.empty()) chapter.set_name(name);
         if (!status.empty()) chapter.set_status(status);
         if (!sector.empty()) chapter.set_sector(sector);
@@ -217,23 +218,23 @@ void Registry::Affiliate(const v1::AffiliateRequest& req, const std::string& pri
   if (!valid.ok()) return done(valid);
 
   Submit(
-      [child_id = req.child(), parent_id = req.parent(), since, out](
-          WriteContext& ctx) -> absl::Status {
+      [child_id = req.child(), parent_id = req.parent(), since,
+       out](WriteContext& ctx) -> absl::Status {
         PACTO_ASSIGN_OR_RETURN(v1::Chapter child,
                                LoadLive<v1::Chapter>(ctx.txn(), v1::RECORD_TYPE_CHAPTER, child_id,
                                                      "child", Ref::kAddressed));
         PACTO_RETURN_IF_ERROR(CheckAffiliation(ctx.txn(), child, parent_id, "parent"));
         v1::Affiliation affiliation;
-        PACTO_ASSIGN_OR_RETURN(bool exists, ReadLive(ctx.txn(), v1::RECORD_TYPE_AFFILIATION,
-                                                     child_id, &affiliation));
+        PACTO_ASSIGN_OR_RETURN(
+            bool exists, ReadLive(ctx.txn(), v1::RECORD_TYPE_AFFILIATION, child_id, &affiliation));
         if (exists && affiliation.status() == "active") {
           if (affiliation.parent() == parent_id) {
             return absl::AlreadyExistsError(
                 absl::StrCat("parent: ", child_id, " is already affiliated to ", parent_id));
           }
-          return absl::FailedPreconditionError(absl::StrCat(
-              "parent: ", child_id, " is affiliated to ", affiliation.parent(),
-              "; a chapter has one active parent, so disaffiliate it first"));
+          return absl::FailedPreconditionError(
+              absl::StrCat("parent: ", child_id, " is affiliated to ", affiliation.parent(),
+                           "; a chapter has one active parent, so disaffiliate it first"));
         }
         affiliation.set_child(child_id);
         affiliation.set_parent(parent_id);
@@ -259,23 +260,22 @@ void Registry::Disaffiliate(const v1::DisaffiliateRequest& req, const std::strin
   if (!valid.ok()) return done(valid);
 
   Submit(
-      [child_id = req.child(), parent_id = req.parent(), until, out](
-          WriteContext& ctx) -> absl::Status {
+      [child_id = req.child(), parent_id = req.parent(), until,
+       out](WriteContext& ctx) -> absl::Status {
         PACTO_ASSIGN_OR_RETURN(v1::Chapter child,
                                LoadLive<v1::Chapter>(ctx.txn(), v1::RECORD_TYPE_CHAPTER, child_id,
                                                      "child", Ref::kAddressed));
         v1::Affiliation affiliation;
-        PACTO_ASSIGN_OR_RETURN(bool exists, ReadLive(ctx.txn(), v1::RECORD_TYPE_AFFILIATION,
-                                                     child_id, &affiliation));
+        PACTO_ASSIGN_OR_RETURN(
+            bool exists, ReadLive(ctx.txn(), v1::RECORD_TYPE_AFFILIATION, child_id, &affiliation));
         if (!exists || affiliation.status() != "active" || affiliation.parent() != parent_id) {
           return absl::FailedPreconditionError(
               absl::StrCat("parent: ", child_id, " is not affiliated to ", parent_id));
         }
         std::string end = until.empty() ? FormatDate(ctx.today()) : until;
         if (end < affiliation.since()) {
-          return absl::InvalidArgumentError(
-              absl::StrCat("until: ", end, " is before the affiliation began (",
-                           affiliation.since(), ")"));
+          return absl::InvalidArgumentError(absl::StrCat(
+              "until: ", end, " is before the affiliation began (", affiliation.since(), ")"));
         }
         v1::PastAffiliation* past = affiliation.add_history();
         past->set_parent(affiliation.parent());

@@ -9,8 +9,7 @@
 
 namespace pacto {
 
-Applier::Applier(Database* db)
-    : db_(db), tallies_(db), derived_(db, &tallies_, &structure_) {}
+Applier::Applier(Database* db) : db_(db), tallies_(db), derived_(db, &tallies_, &structure_) {}
 
 absl::Status Applier::Reload() {
   tallies_.Reset();
@@ -18,7 +17,8 @@ absl::Status Applier::Reload() {
   open_.reset();
   dirty_origins_.clear();
   vv_ = VersionVector();
-  std::unique_ptr<rocksdb::Iterator> it(db_->db()->NewIterator(rocksdb::ReadOptions(), db_->meta()));
+  std::unique_ptr<rocksdb::Iterator> it(
+      db_->db()->NewIterator(rocksdb::ReadOptions(), db_->meta()));
   for (it->Seek(kVersionVectorPrefix); it->Valid() && it->key().starts_with(kVersionVectorPrefix);
        it->Next()) {
     if (it->value().size() != 8) return absl::DataLossError("malformed version vector entry");
@@ -46,9 +46,9 @@ absl::StatusOr<bool> Applier::BeginEntry(WriteTxn& txn, const v1::Entry& header)
   uint64_t have = vv_.Get(header.origin());
   if (header.seq() <= have) return false;
   if (header.seq() != have + 1) {
-    return absl::FailedPreconditionError(
-        absl::StrCat("entry ", header.origin(), ":", header.seq(), " arrived before ",
-                     header.origin(), ":", have + 1));
+    return absl::FailedPreconditionError(absl::StrCat("entry ", header.origin(), ":", header.seq(),
+                                                      " arrived before ", header.origin(), ":",
+                                                      have + 1));
   }
   open_.emplace(header);
   open_->clear_ops();
@@ -95,6 +95,13 @@ absl::Status Applier::ApplyOp(WriteTxn& txn, v1::Op op, Origin origin) {
   }
 
   if (op.kind() == v1::Op::ERASE) {
+    // An earlier op of this same entry may have written the record's value.
+    for (v1::Op& earlier : *open_->mutable_ops()) {
+      if (earlier.type() == op.type() && earlier.id() == op.id() && earlier.kind() == v1::Op::PUT) {
+        earlier.clear_value();
+        earlier.set_redacted(true);
+      }
+    }
     // Scrub every earlier value of the record this node logged, except values that
     // survive the erasure (a person enrolled again concurrently elsewhere).
     for (const v1::Change& change : state.history()) {
@@ -152,14 +159,22 @@ namespace {
 
 std::unique_ptr<google::protobuf::Message> NewRecordMessage(v1::RecordType type) {
   switch (type) {
-    case v1::RECORD_TYPE_REGION: return std::make_unique<v1::Region>();
-    case v1::RECORD_TYPE_CHAPTER: return std::make_unique<v1::Chapter>();
-    case v1::RECORD_TYPE_AFFILIATION: return std::make_unique<v1::Affiliation>();
-    case v1::RECORD_TYPE_PERSON: return std::make_unique<v1::Person>();
-    case v1::RECORD_TYPE_MEMBERSHIP: return std::make_unique<v1::Membership>();
-    case v1::RECORD_TYPE_OFFICER_TERM: return std::make_unique<v1::OfficerTerm>();
-    case v1::RECORD_TYPE_FORMATION: return std::make_unique<v1::FormationRecord>();
-    default: return nullptr;
+    case v1::RECORD_TYPE_REGION:
+      return std::make_unique<v1::Region>();
+    case v1::RECORD_TYPE_CHAPTER:
+      return std::make_unique<v1::Chapter>();
+    case v1::RECORD_TYPE_AFFILIATION:
+      return std::make_unique<v1::Affiliation>();
+    case v1::RECORD_TYPE_PERSON:
+      return std::make_unique<v1::Person>();
+    case v1::RECORD_TYPE_MEMBERSHIP:
+      return std::make_unique<v1::Membership>();
+    case v1::RECORD_TYPE_OFFICER_TERM:
+      return std::make_unique<v1::OfficerTerm>();
+    case v1::RECORD_TYPE_FORMATION:
+      return std::make_unique<v1::FormationRecord>();
+    default:
+      return nullptr;
   }
 }
 
@@ -175,8 +190,8 @@ absl::Status Applier::ValidateOps(const v1::Entry& entry) {
     switch (op.kind()) {
       case v1::Op::PUT:
         if (!op.redacted() && !message->ParseFromString(op.value())) {
-          return absl::InvalidArgumentError(absl::StrCat(
-              "entry: op value does not decode as ", v1::RecordType_Name(op.type())));
+          return absl::InvalidArgumentError(
+              absl::StrCat("entry: op value does not decode as ", v1::RecordType_Name(op.type())));
         }
         break;
       case v1::Op::DELETE:

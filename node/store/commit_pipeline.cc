@@ -24,15 +24,17 @@ absl::Status WriteContext::Emit(v1::Op op) {
   return applier_->ApplyOp(*txn_, std::move(op), Applier::Origin::kLocal);
 }
 
-CommitPipeline::CommitPipeline(Database* db, Applier* applier, HybridClock* hlc,
-                               const Clock* clock, Options options)
+CommitPipeline::CommitPipeline(Database* db, Applier* applier, HybridClock* hlc, const Clock* clock,
+                               Options options)
     : db_(db),
       applier_(applier),
       hlc_(hlc),
       clock_(clock),
       options_(std::move(options)),
-      txn_(db),
-      thread_([this] { Loop(); }) {}
+      txns_{WriteTxn(db), WriteTxn(db)} {
+  commit_thread_ = std::thread([this] { CommitLoop(); });
+  apply_thread_ = std::thread([this] { ApplyLoop(); });
+}
 
 CommitPipeline::~CommitPipeline() { Stop(); }
 
@@ -73,7 +75,8 @@ void CommitPipeline::Stop() {
     absl::MutexLock lock(&mu_);
     stopping_ = true;
   }
-  if (thread_.joinable() && thread_.get_id() != std::this_thread::get_id()) thread_.join();
+  if (apply_thread_.joinable()) apply_thread_.join();
+  if (commit_thread_.joinable()) commit_thread_.join();
 }
 
 CommitPipeline::Stats CommitPipeline::stats() const {
@@ -81,31 +84,80 @@ CommitPipeline::Stats CommitPipeline::stats() const {
   return stats_;
 }
 
-void CommitPipeline::Loop() {
-  std::vector<Item> group;
-  while (true) {
-    {
-      absl::MutexLock lock(&mu_);
-      mu_.Await(absl::Condition(
-          +[](CommitPipeline* p) ABSL_EXCLUSIVE_LOCKS_REQUIRED(p->mu_) {
-            return p->stopping_ || !p->queue_.empty();
-          },
-          this));
-      if (queue_.empty()) return;  // stopping, and everything queued is done
-      while (!queue_.empty() && group.size() < options_.max_group_items) {
-        group.push_back(std::move(queue_.front()));
-        queue_.pop_front();
-      }
+void CommitPipeline::FailGroup(Group& group, const absl::Status& cause) {
+  for (absl::Status& result : group.results) {
+    if (result.ok()) {
+      result = absl::AbortedError(absl::StrCat("the write was rolled back with its commit group (",
+                                               cause.message(), "); retry it"));
     }
-    RunGroup(group);
-    group.clear();
   }
 }
 
-void CommitPipeline::RunGroup(std::vector<Item>& group) {
-  txn_.Clear();
+bool CommitPipeline::WaitForCommitSlot() {
+  absl::MutexLock lock(&mu_);
+  mu_.Await(absl::Condition(
+      +[](CommitPipeline* p)
+           ABSL_EXCLUSIVE_LOCKS_REQUIRED(p->mu_) { return !p->committing_.has_value(); },
+      this));
+  bool failed = last_commit_failed_;
+  last_commit_failed_ = false;
+  return failed;
+}
+
+void CommitPipeline::ApplyLoop() {
+  while (true) {
+    Group group;
+    {
+      absl::MutexLock lock(&mu_);
+      mu_.Await(absl::Condition(
+          +[](CommitPipeline* p)
+               ABSL_EXCLUSIVE_LOCKS_REQUIRED(p->mu_) { return p->stopping_ || !p->queue_.empty(); },
+          this));
+      if (queue_.empty()) break;  // stopping, and everything queued has been applied
+      while (!queue_.empty() && group.items.size() < options_.max_group_items) {
+        group.items.push_back(std::move(queue_.front()));
+        queue_.pop_front();
+      }
+    }
+    // This buffer's last group committed before the previous hand-off completed, so
+    // it is free; the other buffer may still be committing and is read through.
+    group.txn = &txns_[next_txn_];
+    WriteTxn* previous = &txns_[1 - next_txn_];
+    next_txn_ = 1 - next_txn_;
+    group.txn->Clear();
+    group.txn->SetParent(previous);
+
+    std::vector<Item> rest;
+    ApplyGroup(group, &rest);
+    if (!rest.empty()) {
+      absl::MutexLock lock(&mu_);
+      for (auto it = rest.rbegin(); it != rest.rend(); ++it) queue_.push_front(std::move(*it));
+    }
+
+    const bool previous_failed = WaitForCommitSlot();
+    group.txn->SetParent(nullptr);
+    if (previous_failed) {
+      // This group was applied on top of writes that never reached the disk.
+      FailGroup(group, absl::AbortedError("the previous commit group failed"));
+      absl::Status reload = applier_->Reload();
+      if (!reload.ok()) {
+        LogError("cannot reload state after a failed commit",
+                 {{"error", std::string(reload.message())}});
+      }
+      for (size_t i = 0; i < group.items.size(); ++i) group.items[i].done(group.results[i]);
+      continue;
+    }
+    absl::MutexLock lock(&mu_);
+    committing_ = std::move(group);
+  }
+  WaitForCommitSlot();
+  absl::MutexLock lock(&mu_);
+  apply_done_ = true;
+}
+
+void CommitPipeline::ApplyGroup(Group& group, std::vector<Item>* rest) {
   WriteContext ctx;
-  ctx.txn_ = &txn_;
+  ctx.txn_ = group.txn;
   ctx.applier_ = applier_;
   ctx.hlc_ = hlc_;
   ctx.clock_ = clock_;
@@ -113,65 +165,82 @@ void CommitPipeline::RunGroup(std::vector<Item>& group) {
   ctx.node_region_ = options_.node_region;
   ctx.today_ = Today(*clock_);
 
-  std::vector<absl::Status> results(group.size());
-  absl::Status group_failure;
+  group.results.resize(group.items.size());
+  absl::Status broken;
   size_t ran = 0;
-  for (; ran < group.size(); ++ran) {
-    Item& item = group[ran];
+  while (ran < group.items.size()) {
+    Item& item = group.items[ran];
     ctx.principal_ = item.principal;
     absl::Status s = item.work(ctx);
     if (applier_->entry_open()) {
       if (!s.ok() && applier_->open_ops() > 0) {
         // Validation must precede the first Emit; this item broke that rule, so the
         // group's half-applied state cannot be committed.
-        group_failure = absl::InternalError(
+        broken = absl::InternalError(
             absl::StrCat("a write failed after it began applying: ", s.message()));
-        results[ran] = group_failure;
-        ++ran;
+        group.results[ran++] = broken;
         break;
       }
-      absl::Status end = applier_->EndEntry(txn_);
+      absl::Status end = applier_->EndEntry(*group.txn);
       if (s.ok()) s = end;
     }
-    results[ran] = std::move(s);
-    if (txn_.ByteSize() > options_.max_group_bytes && ran + 1 < group.size()) {
-      // Too big for one batch: commit what ran and requeue the rest at the front.
-      ++ran;
-      break;
-    }
+    group.results[ran++] = std::move(s);
+    if (group.txn->ByteSize() > options_.max_group_bytes) break;
   }
+  // Whatever did not run goes back to the head of the queue, in order.
+  for (size_t i = ran; i < group.items.size(); ++i) rest->push_back(std::move(group.items[i]));
+  group.items.resize(ran);
+  group.results.resize(ran);
 
-  if (group_failure.ok()) {
-    applier_->FlushTo(txn_);
-    group_failure = txn_.Commit(options_.sync);
+  if (broken.ok()) {
+    applier_->FlushTo(*group.txn);
+    return;
   }
-  if (!group_failure.ok()) {
-    LogError("write group rolled back", {{"error", std::string(group_failure.message())},
-                                          {"writes", absl::StrCat(ran)}});
-    absl::Status reload = applier_->Reload();
-    if (!reload.ok()) {
-      LogError("cannot reload state after a failed commit",
-               {{"error", std::string(reload.message())}});
-    }
-    for (size_t i = 0; i < ran; ++i) {
-      if (results[i].ok()) {
-        results[i] = absl::AbortedError(absl::StrCat(
-            "the write was rolled back with its commit group (", group_failure.message(),
-            "); retry it"));
-      }
-    }
-  }
-  txn_.Clear();
-
+  LogError("write group rolled back", {{"error", std::string(broken.message())}});
   {
     absl::MutexLock lock(&mu_);
-    stats_.groups++;
-    stats_.items += ran;
-    if (!group_failure.ok()) stats_.failed_commits++;
-    // Whatever did not run goes back to the head of the queue, in order.
-    for (size_t i = group.size(); i > ran; --i) queue_.push_front(std::move(group[i - 1]));
+    stats_.failed_commits++;
   }
-  for (size_t i = 0; i < ran; ++i) group[i].done(std::move(results[i]));
+  FailGroup(group, broken);
+  group.txn->Clear();  // nothing of it is committed; the commit below is empty
+  absl::Status reload = applier_->Reload();
+  if (!reload.ok()) {
+    LogError("cannot reload state after a failed write",
+             {{"error", std::string(reload.message())}});
+  }
+}
+
+void CommitPipeline::CommitLoop() {
+  while (true) {
+    Group group;
+    {
+      absl::MutexLock lock(&mu_);
+      mu_.Await(absl::Condition(
+          +[](CommitPipeline* p) ABSL_EXCLUSIVE_LOCKS_REQUIRED(p->mu_) {
+            return p->committing_.has_value() || p->apply_done_;
+          },
+          this));
+      if (!committing_.has_value()) return;
+      group = std::move(*committing_);
+    }
+    absl::Status committed = absl::OkStatus();
+    if (group.txn->Count() > 0) committed = group.txn->Commit(options_.sync);
+    if (!committed.ok()) {
+      LogError("write group rolled back", {{"error", std::string(committed.message())},
+                                           {"writes", absl::StrCat(group.items.size())}});
+      FailGroup(group, committed);
+    }
+    for (size_t i = 0; i < group.items.size(); ++i)
+      group.items[i].done(std::move(group.results[i]));
+    absl::MutexLock lock(&mu_);
+    stats_.groups++;
+    stats_.items += group.items.size();
+    if (!committed.ok()) {
+      stats_.failed_commits++;
+      last_commit_failed_ = true;
+    }
+    committing_.reset();
+  }
 }
 
 }  // namespace pacto

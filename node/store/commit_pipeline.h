@@ -1,9 +1,14 @@
-// The commit pipeline: the single thread through which every write reaches the
-// database. Work items submitted from RPC threads queue up; the pipeline takes all
-// that are waiting, runs each against one WriteTxn (each sees the ones before it),
-// commits them as one RocksDB write batch with one WAL sync, and only then reports
-// success to each submitter. Concurrent writers share fsyncs instead of queueing
-// behind one each, and no RPC thread ever blocks on the disk.
+// The commit pipeline: the one path by which writes reach the database. Work items
+// submitted from RPC threads queue up; the apply thread takes all that are waiting
+// (a group), runs each against one WriteTxn (each sees the ones before it), and hands
+// the group to the commit thread, which writes it as one RocksDB write batch with one
+// WAL sync and only then reports success to each submitter. While one group commits,
+// the next one is applied on top of it (its reads see the committing group's writes),
+// so applying and committing use both cores. Concurrent writers share fsyncs instead
+// of queueing behind one each, and no RPC thread ever blocks on the disk.
+//
+// A group whose commit fails is rolled back together with the group applied on top
+// of it; their writers get ABORTED and the apply path reloads its state from disk.
 //
 // A work item validates against the current state and then emits its ops through
 // WriteContext::Emit, which applies each at once (so the next check sees it) within
@@ -17,6 +22,7 @@
 #include <cstdint>
 #include <deque>
 #include <functional>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -75,7 +81,7 @@ class CommitPipeline {
   struct Stats {
     uint64_t groups = 0;
     uint64_t items = 0;
-    uint64_t failed_commits = 0;
+    uint64_t failed_commits = 0;  // groups rolled back, whatever the cause
   };
 
   // `db`, `applier`, `hlc` and `clock` must outlive the pipeline.
@@ -107,21 +113,41 @@ class CommitPipeline {
     Done done;
   };
 
-  void Loop();
-  void RunGroup(std::vector<Item>& group);
+  // A group on its way through: applied, then committed.
+  struct Group {
+    std::vector<Item> items;
+    std::vector<absl::Status> results;
+    WriteTxn* txn = nullptr;
+  };
+
+  void ApplyLoop();
+  void CommitLoop();
+  // Runs items of `group` into its txn; returns the items that did not fit (to
+  // requeue) in `rest`.
+  void ApplyGroup(Group& group, std::vector<Item>* rest);
+  // Waits until the commit thread is idle; returns whether its last commit failed.
+  bool WaitForCommitSlot();
+  static void FailGroup(Group& group, const absl::Status& cause);
 
   Database* const db_;
   Applier* const applier_;
   HybridClock* const hlc_;
   const Clock* const clock_;
   const Options options_;
-  WriteTxn txn_;  // used only by the pipeline thread
+  // Two buffers: one being applied, the other being committed.
+  WriteTxn txns_[2];
+  int next_txn_ = 0;  // apply thread only
 
   mutable absl::Mutex mu_;
   std::deque<Item> queue_ ABSL_GUARDED_BY(mu_);
   bool stopping_ ABSL_GUARDED_BY(mu_) = false;
   Stats stats_ ABSL_GUARDED_BY(mu_);
-  std::thread thread_;
+  // The hand-off between the threads.
+  std::optional<Group> committing_ ABSL_GUARDED_BY(mu_);
+  bool last_commit_failed_ ABSL_GUARDED_BY(mu_) = false;
+  bool apply_done_ ABSL_GUARDED_BY(mu_) = false;
+  std::thread apply_thread_;
+  std::thread commit_thread_;
 };
 
 }  // namespace pacto

@@ -120,15 +120,14 @@ absl::StatusOr<std::unique_ptr<Database>> Database::Open(const DatabaseOptions& 
           absl::StrCat("data dir ", options.path, " has an unreadable identity record"));
     }
     if (identity.format_version() > kFormatVersion) {
-      return absl::FailedPreconditionError(absl::StrCat(
-          "data dir ", options.path, " was written by a newer pacto-node (format ",
-          identity.format_version(), ")"));
+      return absl::FailedPreconditionError(
+          absl::StrCat("data dir ", options.path, " was written by a newer pacto-node (format ",
+                       identity.format_version(), ")"));
     }
     if (!options.node_id.empty() && identity.node_id() != options.node_id) {
-      return absl::FailedPreconditionError(
-          absl::StrCat("data dir ", options.path, " belongs to node '", identity.node_id(),
-                       "', not '", options.node_id,
-                       "'; give --node-id ", identity.node_id(), " or another --data-dir"));
+      return absl::FailedPreconditionError(absl::StrCat(
+          "data dir ", options.path, " belongs to node '", identity.node_id(), "', not '",
+          options.node_id, "'; give --node-id ", identity.node_id(), " or another --data-dir"));
     }
     database->node_id_ = identity.node_id();
   } else if (s.IsNotFound()) {
@@ -136,8 +135,8 @@ absl::StatusOr<std::unique_ptr<Database>> Database::Open(const DatabaseOptions& 
       // Families exist but no identity: a half-created dir from a crash at first start
       // is the only way here; it holds nothing yet, so claiming it is safe only when
       // the log is empty.
-      std::unique_ptr<rocksdb::Iterator> it(raw->NewIterator(rocksdb::ReadOptions(),
-                                                             database->log_));
+      std::unique_ptr<rocksdb::Iterator> it(
+          raw->NewIterator(rocksdb::ReadOptions(), database->log_));
       it->SeekToFirst();
       if (it->Valid()) {
         return absl::DataLossError(

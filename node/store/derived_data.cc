@@ -56,9 +56,8 @@ char MembershipStatusMark(absl::string_view status) {
   return 'e';
 }
 
-absl::Status DerivedData::OnWinnerChange(WriteTxn& txn, v1::RecordType type,
-                                         const std::string& id, const std::string* before,
-                                         const std::string* after) {
+absl::Status DerivedData::OnWinnerChange(WriteTxn& txn, v1::RecordType type, const std::string& id,
+                                         const std::string* before, const std::string* after) {
   switch (type) {
     case v1::RECORD_TYPE_REGION:
       // Region parents only ever matter through cached chains.
@@ -91,18 +90,40 @@ absl::Status DerivedData::AddChapterCount(WriteTxn& txn, const v1::Chapter& chap
   PACTO_ASSIGN_OR_RETURN(std::vector<std::string> chain,
                          structure_->RegionChain(txn, chapter.region()));
   for (const std::string& region : chain) {
-    PACTO_RETURN_IF_ERROR(
-        tallies_->AddCounter(RegionCounterKey(region, kChaptersCounter), delta));
+    PACTO_RETURN_IF_ERROR(tallies_->AddCounter(RegionCounterKey(region, kChaptersCounter), delta));
   }
   return absl::OkStatus();
 }
 
-absl::Status DerivedData::OnChapter(WriteTxn& txn, const std::string& id,
-                                    const std::string* before, const std::string* after) {
+absl::Status DerivedData::OnChapter(WriteTxn& txn, const std::string& id, const std::string* before,
+                                    const std::string* after) {
   PACTO_ASSIGN_OR_RETURN(auto b, ParseValue<v1::Chapter>(before));
   PACTO_ASSIGN_OR_RETURN(auto a, ParseValue<v1::Chapter>(after));
   if (b && a && b->region() == a->region() && b->level() == a->level()) {
     return absl::OkStatus();  // a rename or a status change: nothing derived moves
+  }
+  // Members counted under the chapter's old region (or under none while it was not
+  // live) move with it: uncount them as things were, then count them as they are.
+  const bool region_moves = (b ? b->region() : "") != (a ? a->region() : "");
+  std::vector<std::string> members;
+  if (region_moves) {
+    PACTO_RETURN_IF_ERROR(txn.Scan(db_->indexes(), IndexPrefix(IndexKind::kMembersByChapter, id),
+                                   [&](absl::string_view, absl::string_view value) {
+                                     if (!value.empty() && value[0] == kActiveMark) {
+                                       members.emplace_back(value.substr(1));
+                                     }
+                                     return true;
+                                   }));
+    StructureCache::ChapterInfo old_info;
+    old_info.live = b != nullptr;
+    if (b) {
+      old_info.region = b->region();
+      old_info.level = b->level();
+    }
+    structure_->PutChapter(id, old_info);
+    for (const std::string& person : members) {
+      PACTO_RETURN_IF_ERROR(CountMembership(txn, person, id, -1));
+    }
   }
   if (b) {
     PACTO_RETURN_IF_ERROR(AddChapterCount(txn, *b, -1));
@@ -113,6 +134,9 @@ absl::Status DerivedData::OnChapter(WriteTxn& txn, const std::string& id,
     txn.Put(db_->indexes(), IndexKey(IndexKind::kChaptersByRegion, a->region(), id), "");
   }
   structure_->ForgetChapter(id);
+  for (const std::string& person : members) {
+    PACTO_RETURN_IF_ERROR(CountMembership(txn, person, id, +1));
+  }
   return Reconnect(txn, id);
 }
 
@@ -186,8 +210,7 @@ namespace {
 // Moves a tally field by `delta`; returns the change (+1/-1/0) in whether it is
 // non-zero, which is what the distinct-person counters follow.
 template <typename Message>
-int Step(Message* m, uint32_t (Message::*get)() const, void (Message::*set)(uint32_t),
-         int delta) {
+int Step(Message* m, uint32_t (Message::*get)() const, void (Message::*set)(uint32_t), int delta) {
   uint32_t before = (m->*get)();
   uint32_t after = static_cast<uint32_t>(static_cast<int64_t>(before) + delta);
   (m->*set)(after);
@@ -316,27 +339,29 @@ absl::Status DerivedData::Reconnect(WriteTxn& txn, const std::string& chapter) {
 
     std::string prefix = IndexPrefix(IndexKind::kMembersByChapter, current);
     std::vector<std::string> persons;
-    {
-      auto it = txn.NewIterator(db_->indexes());
-      for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix); it->Next()) {
-        absl::string_view value(it->value().data(), it->value().size());
-        if (!value.empty() && value[0] == kActiveMark) persons.emplace_back(value.substr(1));
-      }
-      if (!it->status().ok()) return FromRocks(it->status(), "scanning memberships");
-    }
+    PACTO_RETURN_IF_ERROR(
+        txn.Scan(db_->indexes(), prefix, [&](absl::string_view, absl::string_view value) {
+          if (!value.empty() && value[0] == kActiveMark) {
+            persons.emplace_back(value.substr(1));
+          }
+          return true;
+        }));
     for (const std::string& person : persons) {
       PACTO_RETURN_IF_ERROR(CountConnected(txn, person, current_info.region, delta));
     }
 
     prefix = IndexPrefix(IndexKind::kChildrenByParent, current);
-    auto it = txn.NewIterator(db_->indexes());
-    for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix); it->Next()) {
-      absl::string_view child = IndexMember(ToView(it->key()), prefix);
+    std::vector<std::string> children;
+    PACTO_RETURN_IF_ERROR(
+        txn.Scan(db_->indexes(), prefix, [&](absl::string_view key, absl::string_view) {
+          children.emplace_back(IndexMember(key, prefix));
+          return true;
+        }));
+    for (const std::string& child : children) {
       PACTO_ASSIGN_OR_RETURN(StructureCache::ChapterInfo child_info,
-                             structure_->Chapter(txn, std::string(child)));
-      queue.emplace_back(std::string(child), now_connected && child_info.live);
+                             structure_->Chapter(txn, child));
+      queue.emplace_back(child, now_connected && child_info.live);
     }
-    if (!it->status().ok()) return FromRocks(it->status(), "scanning affiliations");
   }
   return absl::OkStatus();
 }

@@ -51,12 +51,12 @@ class DerivedData {
                            const std::string* after);
 
   // Adds `delta` (+1/-1) active memberships of `person` in `chapter` to every tally.
-  absl::Status CountMembership(WriteTxn& txn, const std::string& person,
-                               const std::string& chapter, int delta);
+  absl::Status CountMembership(WriteTxn& txn, const std::string& person, const std::string& chapter,
+                               int delta);
   // Moves `person` in or out of the connected tallies for one membership in a chapter
   // of `region` whose connectivity flipped.
-  absl::Status CountConnected(WriteTxn& txn, const std::string& person,
-                              const std::string& region, int delta);
+  absl::Status CountConnected(WriteTxn& txn, const std::string& person, const std::string& region,
+                              int delta);
   absl::Status AddChapterCount(WriteTxn& txn, const v1::Chapter& chapter, int delta);
   // Recomputes `chapter`'s connectivity and, where it flipped, its subtree's.
   absl::Status Reconnect(WriteTxn& txn, const std::string& chapter);

@@ -49,9 +49,8 @@ Digest RecordDigest(absl::string_view record_key, const v1::RecordState& state) 
   if (!IsLive(state)) return Digest();
   std::vector<const v1::Version*> versions;
   for (const auto& v : state.versions()) versions.push_back(&v);
-  std::sort(versions.begin(), versions.end(), [](const v1::Version* a, const v1::Version* b) {
-    return DotLess(a->dot(), b->dot());
-  });
+  std::sort(versions.begin(), versions.end(),
+            [](const v1::Version* a, const v1::Version* b) { return DotLess(a->dot(), b->dot()); });
   std::string canonical;
   AppendField(&canonical, record_key);
   for (const v1::Version* v : versions) {

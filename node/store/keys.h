@@ -16,8 +16,8 @@
 #include <string>
 
 #include "absl/strings/string_view.h"
-#include "rocksdb/slice.h"
 #include "pacto/v1/log.pb.h"
+#include "rocksdb/slice.h"
 
 namespace pacto {
 
@@ -43,13 +43,13 @@ bool ParseRecordKey(absl::string_view key, v1::RecordType* type, std::string* id
 
 // --- indexes ---
 enum class IndexKind : char {
-  kChaptersByRegion = 'r',      // region → chapter
-  kChildrenByParent = 'k',      // parent chapter → child chapter (active affiliations)
-  kMembersByChapter = 'c',      // chapter → membership; value: MemberIndexValue
-  kMembersByPerson = 'p',       // person → membership; value: MemberIndexValue
-  kOfficersByChapter = 'o',     // chapter → officer term
-  kOfficersByPerson = 'q',      // person → officer term
-  kFormationByPerson = 'f',     // person → formation record
+  kChaptersByRegion = 'r',   // region → chapter
+  kChildrenByParent = 'k',   // parent chapter → child chapter (active affiliations)
+  kMembersByChapter = 'c',   // chapter → membership; value: MemberIndexValue
+  kMembersByPerson = 'p',    // person → membership; value: MemberIndexValue
+  kOfficersByChapter = 'o',  // chapter → officer term
+  kOfficersByPerson = 'q',   // person → officer term
+  kFormationByPerson = 'f',  // person → formation record
 };
 std::string IndexKey(IndexKind kind, absl::string_view owner, absl::string_view member);
 std::string IndexPrefix(IndexKind kind, absl::string_view owner);

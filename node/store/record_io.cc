@@ -7,8 +7,8 @@ absl::StatusOr<bool> Parse(bool found, const std::string& value, v1::RecordType 
                            absl::string_view id, v1::RecordState* state) {
   if (!found) return false;
   if (!state->ParseFromString(value)) {
-    return absl::DataLossError(absl::StrCat("malformed record state of ", v1::RecordType_Name(type),
-                                            " ", id));
+    return absl::DataLossError(
+        absl::StrCat("malformed record state of ", v1::RecordType_Name(type), " ", id));
   }
   return true;
 }
@@ -24,8 +24,7 @@ absl::StatusOr<bool> ReadState(WriteTxn& txn, v1::RecordType type, absl::string_
 }
 
 absl::StatusOr<bool> ReadState(const Database& db, const rocksdb::ReadOptions& options,
-                               v1::RecordType type, absl::string_view id,
-                               v1::RecordState* state) {
+                               v1::RecordType type, absl::string_view id, v1::RecordState* state) {
   std::string value;
   rocksdb::Status s = db.db()->Get(options, db.records(), RecordKey(type, id), &value);
   if (s.IsNotFound()) return false;

@@ -20,8 +20,7 @@ namespace pacto {
 absl::StatusOr<bool> ReadState(WriteTxn& txn, v1::RecordType type, absl::string_view id,
                                v1::RecordState* state);
 absl::StatusOr<bool> ReadState(const Database& db, const rocksdb::ReadOptions& options,
-                               v1::RecordType type, absl::string_view id,
-                               v1::RecordState* state);
+                               v1::RecordType type, absl::string_view id, v1::RecordState* state);
 
 // Decodes the winning value of `state` into `out`; false when the record is not live.
 absl::StatusOr<bool> DecodeWinner(const v1::RecordState& state, google::protobuf::MessageLite* out);

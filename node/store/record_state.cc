@@ -32,30 +32,15 @@ bool SameDot(const v1::Dot& a, const v1::Dot& b) {
   return a.seq() == b.seq() && a.origin() == b.origin();
 }
 
-MergeOutcome MergeOp(v1::RecordState* state, const v1::Op& op, const v1::Dot& dot,
-                     uint64_t hlc, const std::string& principal) {
+MergeOutcome MergeOp(v1::RecordState* state, const v1::Op& op, const v1::Dot& dot, uint64_t hlc,
+                     const std::string& principal) {
   MergeOutcome out;
   v1::Op::Kind kind = op.kind();
   if (kind == v1::Op::PUT && op.redacted()) kind = v1::Op::DELETE;
   const bool erase_wins = op.type() != v1::RECORD_TYPE_PERSON;
 
-  bool concurrent_erasure = false;
-  auto* versions = state->mutable_versions();
-  for (int i = 0; i < versions->size();) {
-    const v1::Version& v = versions->Get(i);
-    // A second op of the same entry on one record replaces the first one's version.
-    // Concurrent erasures stay side by side, so their order of arrival cannot matter.
-    bool remove = Supersedes(op, v.dot()) || SameDot(v.dot(), dot) ||
-                  (erase_wins && kind == v1::Op::ERASE && v.kind() != v1::Op::ERASE);
-    if (remove) {
-      if (!SameDot(v.dot(), dot)) out.removed.push_back(v.dot());
-      versions->DeleteSubrange(i, 1);
-      out.changed = true;
-      continue;
-    }
-    if (v.kind() == v1::Op::ERASE) concurrent_erasure = true;
-    ++i;
-  }
+  bool erased = false;
+  for (const v1::Version& v : state->versions()) erased |= v.kind() == v1::Op::ERASE;
 
   auto* change = state->add_history();
   *change->mutable_dot() = dot;
@@ -63,10 +48,38 @@ MergeOutcome MergeOp(v1::RecordState* state, const v1::Op& op, const v1::Dot& do
   change->set_kind(kind);
   change->set_principal(principal);
 
-  if (erase_wins && concurrent_erasure && kind != v1::Op::ERASE) {
+  // An erased record stays erased: no write but another erasure touches it again,
+  // whether it was concurrent with the erasure or written after it (ids are never
+  // reused, so nothing legitimate writes there). This holds in any arrival order.
+  if (erase_wins && erased && kind != v1::Op::ERASE) {
     out.dropped = true;
     return out;
   }
+
+  auto* versions = state->mutable_versions();
+  for (int i = 0; i < versions->size();) {
+    const v1::Version& v = versions->Get(i);
+    // Erasures of erase-wins records are never removed, so concurrent ones stay side by
+    // side; an erasure removes every other version, seen or not. Otherwise a write
+    // removes what it supersedes, and a second op of one entry on one record replaces
+    // the first one's version.
+    bool remove;
+    if (erase_wins && v.kind() == v1::Op::ERASE) {
+      remove = false;
+    } else if (erase_wins && kind == v1::Op::ERASE) {
+      remove = true;
+    } else {
+      remove = Supersedes(op, v.dot()) || SameDot(v.dot(), dot);
+    }
+    if (remove) {
+      if (!SameDot(v.dot(), dot)) out.removed.push_back(v.dot());
+      versions->DeleteSubrange(i, 1);
+      out.changed = true;
+      continue;
+    }
+    ++i;
+  }
+
   v1::Version* added = state->add_versions();
   *added->mutable_dot() = dot;
   added->set_hlc(hlc);
@@ -75,9 +88,8 @@ MergeOutcome MergeOp(v1::RecordState* state, const v1::Op& op, const v1::Dot& do
   out.changed = true;
 
   // Keep versions in dot order so equal states serialize alike.
-  std::sort(versions->begin(), versions->end(), [](const v1::Version& a, const v1::Version& b) {
-    return DotLess(a.dot(), b.dot());
-  });
+  std::sort(versions->begin(), versions->end(),
+            [](const v1::Version& a, const v1::Version& b) { return DotLess(a.dot(), b.dot()); });
   return out;
 }
 

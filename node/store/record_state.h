@@ -5,11 +5,13 @@
 // write never arrives before a version it supersedes, so merging is commutative for
 // concurrent writes and every node converges on the same set of versions.
 //
-// Erasure wins: an ERASE removes concurrent versions too, and a write concurrent with
-// an erasure is dropped on arrival, so erased data cannot come back through a write
-// that had not seen the erasure. Persons are the exception: a person erased in one
-// region may be enrolled again, concurrently, in another, and that new membership
-// needs its person; a concurrent person value therefore survives beside the erasure.
+// Erasure wins: an ERASE removes concurrent versions too, and stays for good: any
+// later non-erasure write of that record is dropped on arrival, so erased data cannot
+// come back through a write that had not seen the erasure, in whatever order writes
+// arrive. (Ids of erasable records are never reused.) Persons are the exception: a
+// person erased in one region may be enrolled again, concurrently, in another, and
+// that new membership needs its person; a person value the erasure did not supersede
+// therefore survives beside it, and a later enrolment may supersede the erasure.
 //
 // The visible value is the winner: live versions beat tombstones, then the higher
 // hybrid-clock timestamp, then the higher dot. Every node picks the same winner.
@@ -33,8 +35,8 @@ struct MergeOutcome {
 
 // Merges `op`, written as `dot` at `hlc` by `principal`, into `state` and appends it
 // to the record's history.
-MergeOutcome MergeOp(v1::RecordState* state, const v1::Op& op, const v1::Dot& dot,
-                     uint64_t hlc, const std::string& principal);
+MergeOutcome MergeOp(v1::RecordState* state, const v1::Op& op, const v1::Dot& dot, uint64_t hlc,
+                     const std::string& principal);
 
 // The winning version, or nullptr when the record has no versions at all.
 const v1::Version* Winner(const v1::RecordState& state);

@@ -30,6 +30,9 @@ class StructureCache {
 
   void ForgetRegions() { region_parents_.clear(); }
   void ForgetChapter(const std::string& id) { chapters_.erase(id); }
+  // Pins what Chapter(id) answers until the next ForgetChapter(id): lets derived
+  // data uncount members as things were before a chapter's record changed.
+  void PutChapter(const std::string& id, ChapterInfo info) { chapters_[id] = std::move(info); }
   void Reset() {
     region_parents_.clear();
     chapters_.clear();

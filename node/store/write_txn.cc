@@ -1,13 +1,37 @@
 #include "node/store/write_txn.h"
 
+#include <memory>
+
+#include "node/store/keys.h"
+
 namespace pacto {
 
-WriteTxn::WriteTxn(Database* db)
-    : db_(db), batch_(rocksdb::BytewiseComparator(), 0, /*overwrite_key=*/true) {}
+WriteTxn::WriteTxn(Database* db) : db_(db) {}
+
+WriteTxn::Overlay& WriteTxn::OverlayOf(rocksdb::ColumnFamilyHandle* cf) {
+  const uint32_t id = cf->GetID();
+  if (id >= overlays_.size()) overlays_.resize(id + 1);
+  return overlays_[id];
+}
+
+const WriteTxn::Overlay* WriteTxn::FindOverlay(rocksdb::ColumnFamilyHandle* cf) const {
+  const uint32_t id = cf->GetID();
+  return id < overlays_.size() && !overlays_[id].empty() ? &overlays_[id] : nullptr;
+}
 
 absl::StatusOr<bool> WriteTxn::Get(rocksdb::ColumnFamilyHandle* cf, const rocksdb::Slice& key,
                                    std::string* value) {
-  rocksdb::Status s = batch_.GetFromBatchAndDB(db_->db(), rocksdb::ReadOptions(), cf, key, value);
+  for (const WriteTxn* txn = this; txn != nullptr; txn = txn == this ? parent_ : nullptr) {
+    const Overlay* overlay = txn->FindOverlay(cf);
+    if (overlay == nullptr) continue;
+    auto it = overlay->find(ToView(key));
+    if (it != overlay->end()) {
+      if (!it->second) return false;
+      *value = *it->second;
+      return true;
+    }
+  }
+  rocksdb::Status s = db_->db()->Get(rocksdb::ReadOptions(), cf, key, value);
   if (s.IsNotFound()) return false;
   if (!s.ok()) return FromRocks(s, "reading during apply");
   return true;
@@ -16,23 +40,62 @@ absl::StatusOr<bool> WriteTxn::Get(rocksdb::ColumnFamilyHandle* cf, const rocksd
 void WriteTxn::Put(rocksdb::ColumnFamilyHandle* cf, const rocksdb::Slice& key,
                    const rocksdb::Slice& value) {
   batch_.Put(cf, key, value);
+  OverlayOf(cf)[std::string(key.data(), key.size())] = std::string(value.data(), value.size());
 }
 
 void WriteTxn::Delete(rocksdb::ColumnFamilyHandle* cf, const rocksdb::Slice& key) {
   batch_.Delete(cf, key);
+  OverlayOf(cf)[std::string(key.data(), key.size())] = std::nullopt;
 }
 
-std::unique_ptr<rocksdb::Iterator> WriteTxn::NewIterator(rocksdb::ColumnFamilyHandle* cf) {
-  return std::unique_ptr<rocksdb::Iterator>(
-      batch_.NewIteratorWithBase(cf, db_->db()->NewIterator(rocksdb::ReadOptions(), cf)));
+absl::Status WriteTxn::Scan(rocksdb::ColumnFamilyHandle* cf, const std::string& prefix,
+                            const std::function<bool(absl::string_view, absl::string_view)>& fn) {
+  // This group's writes over the parent group's, for the prefix.
+  Overlay merged;
+  const Overlay* sources[] = {parent_ != nullptr ? parent_->FindOverlay(cf) : nullptr,
+                              FindOverlay(cf)};
+  for (const Overlay* source : sources) {
+    if (source == nullptr) continue;
+    for (auto it = source->lower_bound(prefix);
+         it != source->end() && absl::string_view(it->first).substr(0, prefix.size()) == prefix;
+         ++it) {
+      merged[it->first] = it->second;
+    }
+  }
+  const Overlay& overlay = merged;
+  auto mine = overlay.begin();
+  auto mine_valid = [&] { return mine != overlay.end(); };
+  std::unique_ptr<rocksdb::Iterator> theirs(db_->db()->NewIterator(rocksdb::ReadOptions(), cf));
+  theirs->Seek(prefix);
+  auto theirs_valid = [&] { return theirs->Valid() && theirs->key().starts_with(prefix); };
+
+  while (true) {
+    const bool a = mine_valid(), b = theirs_valid();
+    if (!a && !b) break;
+    // Take the smaller key; on a tie this group's write hides the database's.
+    int order = !a ? 1 : !b ? -1 : absl::string_view(mine->first).compare(ToView(theirs->key()));
+    if (order <= 0) {
+      if (order == 0) theirs->Next();
+      if (mine->second && !fn(mine->first, *mine->second)) break;
+      ++mine;
+    } else {
+      if (!fn(ToView(theirs->key()), ToView(theirs->value()))) break;
+      theirs->Next();
+    }
+  }
+  return FromRocks(theirs->status(), "scanning during apply");
 }
 
 absl::Status WriteTxn::Commit(bool sync) {
   rocksdb::WriteOptions options;
   options.sync = sync;
-  return FromRocks(db_->db()->Write(options, batch_.GetWriteBatch()), "committing a write batch");
+  return FromRocks(db_->db()->Write(options, &batch_), "committing a write batch");
 }
 
-void WriteTxn::Clear() { batch_.Clear(); }
+void WriteTxn::Clear() {
+  parent_ = nullptr;
+  batch_.Clear();
+  for (Overlay& overlay : overlays_) overlay.clear();
+}
 
 }  // namespace pacto

@@ -1,16 +1,24 @@
 // The writes of one group commit, readable before they are committed: the apply path
 // reads through it, so each write sees every earlier write of the same group.
 //
+// Writes go to a plain RocksDB WriteBatch (committed atomically by Commit) and to an
+// in-memory ordered overlay per column family that reads consult before the
+// database. (RocksDB's WriteBatchWithIndex does the same with a skiplist; this
+// overlay is about three times cheaper per write on the import path.)
+//
 // Not thread-safe: owned and used by the commit pipeline's thread.
 #ifndef PACTO_NODE_STORE_WRITE_TXN_H_
 #define PACTO_NODE_STORE_WRITE_TXN_H_
 
-#include <memory>
+#include <functional>
+#include <optional>
 #include <string>
+#include <vector>
 
+#include "absl/container/btree_map.h"
 #include "absl/status/statusor.h"
 #include "node/store/database.h"
-#include "rocksdb/utilities/write_batch_with_index.h"
+#include "rocksdb/write_batch.h"
 
 namespace pacto {
 
@@ -23,24 +31,38 @@ class WriteTxn {
   absl::StatusOr<bool> Get(rocksdb::ColumnFamilyHandle* cf, const rocksdb::Slice& key,
                            std::string* value);
 
-  void Put(rocksdb::ColumnFamilyHandle* cf, const rocksdb::Slice& key,
-           const rocksdb::Slice& value);
+  void Put(rocksdb::ColumnFamilyHandle* cf, const rocksdb::Slice& key, const rocksdb::Slice& value);
   void Delete(rocksdb::ColumnFamilyHandle* cf, const rocksdb::Slice& key);
 
-  // An iterator over the database with this group's writes laid over it.
-  std::unique_ptr<rocksdb::Iterator> NewIterator(rocksdb::ColumnFamilyHandle* cf);
+  // Calls `fn(key, value)` for every key beginning with `prefix`, in key order, as the
+  // database would look after this group commits. `fn` returns false to stop.
+  // REQUIRES: `fn` does not write to this WriteTxn.
+  absl::Status Scan(rocksdb::ColumnFamilyHandle* cf, const std::string& prefix,
+                    const std::function<bool(absl::string_view key, absl::string_view value)>& fn);
 
-  // Commits every write atomically; durable (WAL synced) when `sync`.
+  // Reads fall through to `parent`'s writes before the database: the group before
+  // this one, while it is still being committed. `parent` must stay unchanged (no
+  // writes, no Clear) while this WriteTxn reads; nullptr for none.
+  void SetParent(const WriteTxn* parent) { parent_ = parent; }
+
+  // Commits every write atomically; durable (WAL synced) when `sync`. Only reads of
+  // this object's own state: safe while another thread reads it through SetParent.
   absl::Status Commit(bool sync);
   void Clear();
 
-  size_t Count() { return batch_.GetWriteBatch()->Count(); }
-  size_t ByteSize() { return batch_.GetWriteBatch()->GetDataSize(); }
+  size_t Count() const { return static_cast<size_t>(batch_.Count()); }
+  size_t ByteSize() const { return batch_.GetDataSize(); }
   Database* database() const { return db_; }
 
  private:
+  using Overlay = absl::btree_map<std::string, std::optional<std::string>>;
+  Overlay& OverlayOf(rocksdb::ColumnFamilyHandle* cf);
+  const Overlay* FindOverlay(rocksdb::ColumnFamilyHandle* cf) const;
+
   Database* const db_;
-  rocksdb::WriteBatchWithIndex batch_;
+  const WriteTxn* parent_ = nullptr;
+  rocksdb::WriteBatch batch_;
+  std::vector<Overlay> overlays_;  // by column family id
 };
 
 }  // namespace pacto
