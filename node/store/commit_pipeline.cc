@@ -1,5 +1,7 @@
 #include "node/store/commit_pipeline.h"
 
+#include <pthread.h>
+
 #include <utility>
 
 #include "absl/strings/str_cat.h"
@@ -32,8 +34,14 @@ CommitPipeline::CommitPipeline(Database* db, Applier* applier, HybridClock* hlc,
       clock_(clock),
       options_(std::move(options)),
       txns_{WriteTxn(db), WriteTxn(db)} {
-  commit_thread_ = std::thread([this] { CommitLoop(); });
-  apply_thread_ = std::thread([this] { ApplyLoop(); });
+  commit_thread_ = std::thread([this] {
+    pthread_setname_np(pthread_self(), "pacto-commit");
+    CommitLoop();
+  });
+  apply_thread_ = std::thread([this] {
+    pthread_setname_np(pthread_self(), "pacto-apply");
+    ApplyLoop();
+  });
 }
 
 CommitPipeline::~CommitPipeline() { Stop(); }

@@ -166,6 +166,13 @@ Database::~Database() {
   db_->Close();
 }
 
+rocksdb::ColumnFamilyHandle* Database::FamilyById(uint32_t id) const {
+  for (rocksdb::ColumnFamilyHandle* cf : {meta(), records_, indexes_, log_, tallies_}) {
+    if (cf->GetID() == id) return cf;
+  }
+  return nullptr;
+}
+
 absl::Status Database::Flush() {
   rocksdb::FlushOptions options;
   options.wait = true;

@@ -44,6 +44,8 @@ class Database {
   rocksdb::ColumnFamilyHandle* indexes() const { return indexes_; }
   rocksdb::ColumnFamilyHandle* log() const { return log_; }
   rocksdb::ColumnFamilyHandle* tallies() const { return tallies_; }
+  // The family whose GetID() is `id`. REQUIRES: one of the five above.
+  rocksdb::ColumnFamilyHandle* FamilyById(uint32_t id) const;
 
   const std::string& node_id() const { return node_id_; }
   const std::string& path() const { return path_; }

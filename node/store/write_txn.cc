@@ -39,13 +39,21 @@ absl::StatusOr<bool> WriteTxn::Get(rocksdb::ColumnFamilyHandle* cf, const rocksd
 
 void WriteTxn::Put(rocksdb::ColumnFamilyHandle* cf, const rocksdb::Slice& key,
                    const rocksdb::Slice& value) {
-  batch_.Put(cf, key, value);
-  OverlayOf(cf)[std::string(key.data(), key.size())] = std::string(value.data(), value.size());
+  auto& slot = OverlayOf(cf)[std::string(key.data(), key.size())];
+  if (slot) bytes_ -= slot->size();
+  slot = std::string(value.data(), value.size());
+  bytes_ += key.size() + value.size();
 }
 
 void WriteTxn::Delete(rocksdb::ColumnFamilyHandle* cf, const rocksdb::Slice& key) {
-  batch_.Delete(cf, key);
   OverlayOf(cf)[std::string(key.data(), key.size())] = std::nullopt;
+  bytes_ += key.size();
+}
+
+size_t WriteTxn::Count() const {
+  size_t n = 0;
+  for (const Overlay& overlay : overlays_) n += overlay.size();
+  return n;
 }
 
 absl::Status WriteTxn::Scan(rocksdb::ColumnFamilyHandle* cf, const std::string& prefix,
@@ -87,14 +95,26 @@ absl::Status WriteTxn::Scan(rocksdb::ColumnFamilyHandle* cf, const std::string& 
 }
 
 absl::Status WriteTxn::Commit(bool sync) {
+  // The batch is built in key order, one write per key: consecutive memtable inserts
+  // then land next to each other, which makes RocksDB's skiplist insert reuse most of
+  // its search path (about twice as cheap as inserting in arrival order).
+  rocksdb::WriteBatch batch(bytes_ + 64 * Count() + 64);
+  for (size_t id = 0; id < overlays_.size(); ++id) {
+    if (overlays_[id].empty()) continue;
+    rocksdb::ColumnFamilyHandle* cf = db_->FamilyById(static_cast<uint32_t>(id));
+    for (const auto& [key, value] : overlays_[id]) {
+      rocksdb::Status s = value ? batch.Put(cf, key, *value) : batch.Delete(cf, key);
+      if (!s.ok()) return FromRocks(s, "building a write batch");
+    }
+  }
   rocksdb::WriteOptions options;
   options.sync = sync;
-  return FromRocks(db_->db()->Write(options, &batch_), "committing a write batch");
+  return FromRocks(db_->db()->Write(options, &batch), "committing a write batch");
 }
 
 void WriteTxn::Clear() {
   parent_ = nullptr;
-  batch_.Clear();
+  bytes_ = 0;
   for (Overlay& overlay : overlays_) overlay.clear();
 }
 

@@ -1,10 +1,10 @@
 // The writes of one group commit, readable before they are committed: the apply path
 // reads through it, so each write sees every earlier write of the same group.
 //
-// Writes go to a plain RocksDB WriteBatch (committed atomically by Commit) and to an
-// in-memory ordered overlay per column family that reads consult before the
-// database. (RocksDB's WriteBatchWithIndex does the same with a skiplist; this
-// overlay is about three times cheaper per write on the import path.)
+// Writes go to an in-memory ordered overlay per column family that reads consult
+// before the database; Commit turns the overlays into one RocksDB WriteBatch, in key
+// order, one write per key. (RocksDB's WriteBatchWithIndex does much the same with a
+// skiplist, at about three times the cost per write on the import path.)
 //
 // Not thread-safe: owned and used by the commit pipeline's thread.
 #ifndef PACTO_NODE_STORE_WRITE_TXN_H_
@@ -18,7 +18,6 @@
 #include "absl/container/btree_map.h"
 #include "absl/status/statusor.h"
 #include "node/store/database.h"
-#include "rocksdb/write_batch.h"
 
 namespace pacto {
 
@@ -50,8 +49,9 @@ class WriteTxn {
   absl::Status Commit(bool sync);
   void Clear();
 
-  size_t Count() const { return static_cast<size_t>(batch_.Count()); }
-  size_t ByteSize() const { return batch_.GetDataSize(); }
+  // Keys written, and an estimate of the bytes the batch will carry.
+  size_t Count() const;
+  size_t ByteSize() const { return bytes_; }
   Database* database() const { return db_; }
 
  private:
@@ -61,7 +61,7 @@ class WriteTxn {
 
   Database* const db_;
   const WriteTxn* parent_ = nullptr;
-  rocksdb::WriteBatch batch_;
+  size_t bytes_ = 0;
   std::vector<Overlay> overlays_;  // by column family id
 };
 
