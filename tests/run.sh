@@ -20,13 +20,8 @@ for arg in "$@"; do
   esac
 done
 
-PACKAGES=(
-  build-essential cmake ninja-build pkg-config
-  libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler grpc-proto
-  librocksdb-dev libabsl-dev libssl-dev libcpp-httplib-dev
-  libgtest-dev libgmock-dev libbenchmark-dev
-  clang-format python3 procps
-)
+# The same list deploy/quickstart.sh installs.
+mapfile -t PACKAGES < <(sed -e 's/#.*//' -e 's/[[:space:]]//g' deploy/debian-packages.txt | grep -v '^$')
 if [ "$install" = 1 ]; then
   SUDO=""
   [ "$(id -u)" = 0 ] || SUDO="sudo"

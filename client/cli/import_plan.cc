@@ -11,9 +11,9 @@
 namespace pacto::cli {
 namespace {
 
-enum Column { kChapter, kName, kNationalId, kBirthDate, kColumnCount };
-constexpr std::array<absl::string_view, kColumnCount> kColumnNames = {"chapter", "name",
-                                                                      "national_id", "birth_date"};
+enum Column { kChapter, kName, kNationalId, kBirthDate, kSince, kColumnCount };
+constexpr std::array<absl::string_view, kColumnCount> kColumnNames = {
+    "chapter", "name", "national_id", "birth_date", "since"};
 constexpr int kNotPresent = -1;
 
 // Field index of each known column, or kNotPresent.
@@ -100,6 +100,7 @@ absl::StatusOr<ImportPlan> PlanImport(absl::string_view text) {
     row.set_name(value(kName));
     row.set_national_id(value(kNationalId));
     row.set_birth_date(value(kBirthDate));
+    row.set_since(value(kSince));
   }
   return plan;
 }

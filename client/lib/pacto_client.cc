@@ -48,7 +48,12 @@ absl::StatusOr<std::unique_ptr<Client>> Client::Connect(const ClientOptions& opt
   }
   PACTO_ASSIGN_OR_RETURN(std::shared_ptr<grpc::ChannelCredentials> credentials,
                          Credentials(options));
-  std::shared_ptr<grpc::Channel> channel = grpc::CreateChannel(options.address, credentials);
+  grpc::ChannelArguments arguments;
+  arguments.SetMaxReceiveMessageSize(64 << 20);
+  // Without this, clients in one process share one connection per address.
+  if (options.own_connection) arguments.SetInt(GRPC_ARG_USE_LOCAL_SUBCHANNEL_POOL, 1);
+  std::shared_ptr<grpc::Channel> channel =
+      grpc::CreateCustomChannel(options.address, credentials, arguments);
   return std::unique_ptr<Client>(new Client(options, std::move(channel)));
 }
 

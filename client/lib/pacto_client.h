@@ -54,6 +54,9 @@ struct ClientOptions {
   absl::Duration deadline = absl::Seconds(30);
   // Deadline of a whole ImportMembers stream, which may carry many batches.
   absl::Duration import_deadline = absl::Hours(1);
+  // Open a connection of this client's own instead of sharing one with every other
+  // client of the process to the same address (benchmarks of many callers).
+  bool own_connection = false;
 };
 
 // Where ImportMembers gets its rows: fills `*row` (given cleared) and returns true, or

@@ -214,7 +214,7 @@ void Registry::ImportRows(std::vector<v1::ImportRow> rows, const std::string& pr
   const absl::CivilDay today = Today(*clock_);
   for (const v1::ImportRow& row : rows) {
     absl::StatusOr<Enrolment> e = ValidateEnrolment(row.chapter(), row.name(), row.national_id(),
-                                                    row.birth_date(), "", today, key_);
+                                                    row.birth_date(), row.since(), today, key_);
     if (e.ok()) {
       valid.push_back(Row{row.line(), *std::move(e)});
       continue;
