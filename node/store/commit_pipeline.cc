@@ -122,6 +122,16 @@ void CommitPipeline::ApplyLoop() {
                ABSL_EXCLUSIVE_LOCKS_REQUIRED(p->mu_) { return p->stopping_ || !p->queue_.empty(); },
           this));
       if (queue_.empty()) break;  // stopping, and everything queued has been applied
+      // A small queue while a group commits: let it grow until that commit ends, so
+      // closed-loop writers share one sync instead of splitting into two groups.
+      if (queue_.size() < options_.max_group_items / 8) {
+        mu_.Await(absl::Condition(
+            +[](CommitPipeline* p) ABSL_EXCLUSIVE_LOCKS_REQUIRED(p->mu_) {
+              return !p->committing_.has_value() ||
+                     p->queue_.size() >= p->options_.max_group_items / 8;
+            },
+            this));
+      }
       while (!queue_.empty() && group.items.size() < options_.max_group_items) {
         group.items.push_back(std::move(queue_.front()));
         queue_.pop_front();
