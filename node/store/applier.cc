@@ -76,12 +76,7 @@ absl::Status Applier::ApplyOp(WriteTxn& txn, v1::Op op, Origin origin) {
   std::optional<std::string> old_winner;
   if (IsLive(state)) old_winner = Winner(state)->value();
 
-  MergeOutcome outcome = MergeOp(&state, op, dot, open_->hlc(), open_->principal());
-  if (outcome.dropped) {
-    // The write lost to an erasure: this node's copy of it must not keep the data.
-    op.clear_value();
-    op.set_redacted(true);
-  }
+  MergeOp(&state, op, dot, open_->hlc(), open_->principal());
   txn.Put(db_->records(), key, state.SerializeAsString());
   digest_.Subtract(old_digest);
   digest_.Add(RecordDigest(key, state));
@@ -94,48 +89,11 @@ absl::Status Applier::ApplyOp(WriteTxn& txn, v1::Op op, Origin origin) {
                                                   new_winner ? &*new_winner : nullptr));
   }
 
-  if (op.kind() == v1::Op::ERASE) {
-    // An earlier op of this same entry may have written the record's value.
-    for (v1::Op& earlier : *open_->mutable_ops()) {
-      if (earlier.type() == op.type() && earlier.id() == op.id() && earlier.kind() == v1::Op::PUT) {
-        earlier.clear_value();
-        earlier.set_redacted(true);
-      }
-    }
-    // Scrub every earlier value of the record this node logged, except values that
-    // survive the erasure (a person enrolled again concurrently elsewhere).
-    for (const v1::Change& change : state.history()) {
-      if (change.kind() != v1::Op::PUT || SameDot(change.dot(), dot)) continue;
-      bool survives = false;
-      for (const v1::Version& v : state.versions()) survives |= SameDot(v.dot(), change.dot());
-      if (!survives) PACTO_RETURN_IF_ERROR(Redact(txn, change.dot(), op.type(), op.id()));
-    }
-  }
+  // The log keeps the op without its value: values live only in the record's
+  // versions (and are filled in when the entry is shipped), so erasing a record's
+  // versions erases its data everywhere on this node, the log included.
+  op.clear_value();
   *open_->add_ops() = std::move(op);
-  return absl::OkStatus();
-}
-
-absl::Status Applier::Redact(WriteTxn& txn, const v1::Dot& dot, v1::RecordType type,
-                             const std::string& id) {
-  std::string position;
-  PACTO_ASSIGN_OR_RETURN(bool found,
-                         txn.Get(db_->log(), DotKey(dot.origin(), dot.seq()), &position));
-  if (!found || position.size() != 8) return absl::OkStatus();  // truncated from the log
-  const std::string log_key = LogKey(GetBigEndian64(position));
-  std::string bytes;
-  PACTO_ASSIGN_OR_RETURN(found, txn.Get(db_->log(), log_key, &bytes));
-  if (!found) return absl::OkStatus();
-  v1::Entry entry;
-  if (!entry.ParseFromString(bytes)) return absl::DataLossError("malformed log entry");
-  bool changed = false;
-  for (v1::Op& op : *entry.mutable_ops()) {
-    if (op.type() == type && op.id() == id && op.kind() == v1::Op::PUT && !op.redacted()) {
-      op.clear_value();
-      op.set_redacted(true);
-      changed = true;
-    }
-  }
-  if (changed) txn.Put(db_->log(), log_key, entry.SerializeAsString());
   return absl::OkStatus();
 }
 

@@ -1,9 +1,9 @@
 // The one apply function (DESIGN §4): every mutation of the registry, written here or
 // replicated from another node, is an Entry applied through this class. For each of
 // the entry's ops it merges the new version into the record's versions, keeps the
-// digest current, updates indexes and tallies when the record's winner changes, and
-// scrubs erased data from the log; then it appends the entry to the operation log and
-// advances the version vector. All of it lands in the caller's WriteTxn, so one
+// digest current, and updates indexes and tallies when the record's winner changes;
+// then it appends the entry to the operation log (without values: see log_reader.h)
+// and advances the version vector. All of it lands in the caller's WriteTxn, so one
 // RocksDB write batch commits a write together with everything derived from it.
 //
 // Usage, remote entries:    applier.ApplyEntry(txn, entry, &applied);
@@ -77,11 +77,6 @@ class Applier {
   uint64_t log_next() const { return log_next_; }
 
  private:
-  // Replaces the value of `type`/`id`'s op in the logged entry written as `dot` with a
-  // redaction marker.
-  absl::Status Redact(WriteTxn& txn, const v1::Dot& dot, v1::RecordType type,
-                      const std::string& id);
-
   Database* const db_;
   Tallies tallies_;
   StructureCache structure_;

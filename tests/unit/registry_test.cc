@@ -22,6 +22,8 @@
 #include "node/store/commit_pipeline.h"
 #include "node/store/database.h"
 #include "node/store/keys.h"
+#include "node/store/log_reader.h"
+#include "node/store/read_view.h"
 #include "node/store/record_io.h"
 #include "node/store/tallies.h"
 #include "pacto/v1/model.pb.h"
@@ -1053,12 +1055,14 @@ struct RegistryNode {
 
   // Applies every entry of `from`'s log that this node lacks.
   void SyncFrom(RegistryNode& from) {
-    std::unique_ptr<rocksdb::Iterator> it(
-        from.db->db()->NewIterator(rocksdb::ReadOptions(), from.db->log()));
-    const std::string prefix(kLogEntryPrefix);
-    for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix); it->Next()) {
-      v1::Entry entry;
-      ASSERT_TRUE(entry.ParseFromArray(it->value().data(), static_cast<int>(it->value().size())));
+    // Entries as the sender ships them: values filled in from its records.
+    std::vector<v1::Entry> entries;
+    ReadView view(from.db.get());
+    ASSERT_TRUE(ReadLog(view, 0, [&](uint64_t, v1::Entry& e) {
+                  entries.push_back(std::move(e));
+                  return true;
+                }).ok());
+    for (const v1::Entry& entry : entries) {
       bool applied = false;
       absl::Status s = pipeline->Execute(
           [&](WriteContext& ctx) { return ctx.applier().ApplyEntry(ctx.txn(), entry, &applied); },
