@@ -10,10 +10,10 @@
 #define PACTO_CONCAT_(a, b) PACTO_CONCAT_INNER_(a, b)
 
 // Returns from the enclosing function when `expr` (an absl::Status) is not OK.
-#define PACTO_RETURN_IF_ERROR(expr)                  \
-  do {                                               \
-    ::absl::Status pacto_status_ = (expr);           \
-    if (!pacto_status_.ok()) return pacto_status_;   \
+#define PACTO_RETURN_IF_ERROR(expr)                \
+  do {                                             \
+    ::absl::Status pacto_status_ = (expr);         \
+    if (!pacto_status_.ok()) return pacto_status_; \
   } while (0)
 
 // `lhs = value of expr` (an absl::StatusOr<T>), or returns its error.

@@ -32,6 +32,11 @@ std::string FormatImportReport(const v1::ImportMembersResponse& merged, uint64_t
 }
 
 absl::Status ImportOutcome(const v1::ImportMembersResponse& merged, uint64_t total_rows) {
+  if (merged.accepted() + merged.rejected() != total_rows) {
+    return absl::DataLossError(absl::StrCat("only ", merged.accepted() + merged.rejected(), " of ",
+                                            total_rows, " rows were accounted for; ",
+                                            merged.accepted(), " were imported"));
+  }
   if (merged.rejected() == 0) return absl::OkStatus();
   return absl::InvalidArgumentError(absl::StrCat(merged.rejected(), " of ", total_rows,
                                                  " rows rejected; the other ", merged.accepted(),

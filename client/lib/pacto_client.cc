@@ -3,12 +3,14 @@
 #include <grpcpp/create_channel.h>
 #include <grpcpp/security/credentials.h>
 
+#include <algorithm>
 #include <chrono>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
 #include "client/lib/grpc_status.h"
 #include "client/lib/read_file.h"
+#include "client/lib/utf8_fields.h"
 #include "common/status_macros.h"
 
 namespace pacto {
@@ -103,6 +105,7 @@ absl::StatusOr<Response> Client::Unary(const Call& call) const {
 // One line per RPC: the stub's synchronous method, wrapped by Unary.
 #define PACTO_UNARY_RPC(Stub, Method, Request, Response)                           \
   absl::StatusOr<Response> Client::Method(const Request& request) const {          \
+    if (absl::Status utf8 = CheckUtf8Fields(request); !utf8.ok()) return utf8;     \
     return Unary<Response>([&](grpc::ClientContext* context, Response* response) { \
       return Stub->Method(context, request, response);                             \
     });                                                                            \
@@ -156,8 +159,18 @@ absl::StatusOr<v1::ImportMembersResponse> Client::ImportMembers(
     return true;
   };
 
+  // Rows a node could not even parse are refused here, by line, like the node would.
+  std::vector<v1::RowError> local_errors;
   v1::ImportRow row;
   while (stream_ok && next_row(&row)) {
+    if (absl::Status utf8 = CheckUtf8Fields(row); !utf8.ok()) {
+      v1::RowError& error = local_errors.emplace_back();
+      error.set_line(row.line());
+      error.set_code("INVALID_ARGUMENT");
+      error.set_message(std::string(utf8.message()));
+      row.Clear();
+      continue;
+    }
     batch_bytes += row.ByteSizeLong();
     *batch.add_rows() = std::move(row);
     row.Clear();
@@ -169,11 +182,17 @@ absl::StatusOr<v1::ImportMembersResponse> Client::ImportMembers(
   if (stream_ok) writer->WritesDone();
   grpc::Status status = writer->Finish();
   if (!status.ok()) return Convert(status, options_.import_deadline);
-  if (!stream_ok) {
-    // The node closed the stream early yet reported success: the rows are unaccounted.
-    return absl::InternalError(absl::StrCat("the node ended the import stream after ", rows_sent,
-                                            " rows without an error"));
+  if (!stream_ok || response.accepted() + response.rejected() != rows_sent) {
+    // The node closed the stream early yet reported success: rows are unaccounted for.
+    return absl::DataLossError(
+        absl::StrCat("the node accounted for ", response.accepted() + response.rejected(),
+                     " of the ", rows_sent, " rows sent (", response.accepted(),
+                     " imported); the rest may not have arrived, so check and import them again"));
   }
+  for (v1::RowError& error : local_errors) *response.add_errors() = std::move(error);
+  response.set_rejected(response.rejected() + local_errors.size());
+  std::sort(response.mutable_errors()->begin(), response.mutable_errors()->end(),
+            [](const v1::RowError& a, const v1::RowError& b) { return a.line() < b.line(); });
   return response;
 }
 

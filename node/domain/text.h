@@ -6,17 +6,11 @@
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "common/utf8.h"
 
 namespace pacto {
 
 inline constexpr size_t kMaxNameChars = 200;
-
-// True when `s` is well-formed UTF-8 (no overlongs, surrogates or code points past
-// U+10FFFF).
-bool IsValidUtf8(absl::string_view s);
-
-// Number of code points in valid UTF-8 `s`.
-size_t Utf8Length(absl::string_view s);
 
 // Trims `value`, collapses runs of whitespace into one space, and checks it is
 // non-empty, valid UTF-8, free of control characters and at most `max_chars` code

@@ -20,9 +20,8 @@ void ImportReactor::OnReadDone(bool ok) {
     {
       absl::MutexLock lock(&mu_);
       if (ok) {
-        failure_ = absl::InvalidArgumentError(absl::StrCat("rows: at most ", kMaxRowsPerMessage,
-                                                           " rows per message, got ",
-                                                           request_.rows_size()));
+        failure_ = absl::InvalidArgumentError(absl::StrCat(
+            "rows: at most ", kMaxRowsPerMessage, " rows per message, got ", request_.rows_size()));
       }
       reads_done_ = true;
       finish = ReadyToFinishLocked();

@@ -6,17 +6,18 @@
 #include "absl/time/clock.h"
 #include "common/status_macros.h"
 #include "common/version.h"
+#include "grpc/health/v1/health.pb.h"
 #include "grpcpp/ext/proto_server_reflection_plugin.h"
 #include "grpcpp/grpcpp.h"
 #include "grpcpp/health_check_service_interface.h"
 #include "node/admin/status.h"
 #include "node/base/log.h"
+#include "node/replica/replica.h"
 #include "node/server/admin_service.h"
 #include "node/server/http_endpoint.h"
 #include "node/server/metrics.h"
 #include "node/server/registry_service.h"
 #include "node/server/reports_service.h"
-#include "node/replica/replica.h"
 
 namespace pacto {
 namespace {
@@ -78,6 +79,9 @@ absl::StatusOr<std::unique_ptr<Node>> Node::Start(const v1::NodeConfig& config) 
     return facts;
   });
 
+  // Linked in so that server reflection can describe grpc.health.v1 too (the
+  // default health service itself is built on upb and needs none of it).
+  (void)grpc::health::v1::HealthCheckRequest::descriptor();
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
   grpc::ServerBuilder builder;
@@ -98,7 +102,9 @@ absl::StatusOr<std::unique_ptr<Node>> Node::Start(const v1::NodeConfig& config) 
   if (config.http() != "off") {
     HttpEndpoint::Handlers handlers;
     handlers.healthy = [raw] { return raw->serving.load(); };
-    handlers.metrics = [raw] { return RenderMetrics(raw->replica->db(), raw->replica->pipeline().stats()); };
+    handlers.metrics = [raw] {
+      return RenderMetrics(raw->replica->db(), raw->replica->pipeline().stats());
+    };
     absl::StatusOr<std::unique_ptr<HttpEndpoint>> http =
         HttpEndpoint::Start(config.http(), std::move(handlers));
     if (!http.ok()) {

@@ -27,7 +27,8 @@ std::string FlagName(const FieldDescriptor* field) {
 class ConfigErrors : public google::protobuf::io::ErrorCollector {
  public:
   void AddError(int line, int column, const std::string& message) override {
-    if (first_.empty()) first_ = absl::StrCat("line ", line + 1, ", column ", column + 1, ": ", message);
+    if (first_.empty())
+      first_ = absl::StrCat("line ", line + 1, ", column ", column + 1, ": ", message);
   }
   const std::string& first() const { return first_; }
 
@@ -93,7 +94,8 @@ absl::StatusOr<NodeCommand> ParseNodeCommand(int argc, const char* const* argv) 
   command.help = args.Has("help");
   command.version = args.Has("version");
   command.config = DefaultNodeConfig();
-  if (args.Has("config")) PACTO_RETURN_IF_ERROR(ReadConfigFile(args.Get("config"), &command.config));
+  if (args.Has("config"))
+    PACTO_RETURN_IF_ERROR(ReadConfigFile(args.Get("config"), &command.config));
 
   const auto* reflection = command.config.GetReflection();
   for (int i = 0; i < descriptor->field_count(); ++i) {
@@ -117,8 +119,9 @@ absl::StatusOr<NodeCommand> ParseNodeCommand(int argc, const char* const* argv) 
 absl::StatusOr<absl::Duration> SyncInterval(const v1::NodeConfig& config) {
   absl::Duration d;
   if (!absl::ParseDuration(config.sync_interval(), &d) || d <= absl::ZeroDuration()) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "--sync-interval: '", config.sync_interval(), "' is not a positive duration like 200ms or 5s"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("--sync-interval: '", config.sync_interval(),
+                     "' is not a positive duration like 200ms or 5s"));
   }
   return d;
 }
@@ -157,9 +160,10 @@ absl::Status ValidateNodeConfig(const v1::NodeConfig& config) {
         {"encryption-key-file", &config.encryption_key_file()},
         {"restore-from", &config.restore_from()}}) {
     if (!value->empty()) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "--", flag, ": this build of pacto-node does not support it yet; without it the node "
-          "runs in development mode"));
+      return absl::InvalidArgumentError(
+          absl::StrCat("--", flag,
+                       ": this build of pacto-node does not support it yet; without it the node "
+                       "runs in development mode"));
     }
   }
   return absl::OkStatus();

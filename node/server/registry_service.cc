@@ -13,9 +13,10 @@ std::string PrincipalOf(const grpc::CallbackServerContext& context) {
 }
 
 template <typename Req, typename Resp>
-RegistryService::Reactor* RegistryService::Write(
-    Ctx* c, const Req* q, Resp* r,
-    void (Registry::*method)(const Req&, const std::string&, Resp*, Registry::Done)) {
+RegistryService::Reactor* RegistryService::Write(Ctx* c, const Req* q, Resp* r,
+                                                 void (Registry::*method)(const Req&,
+                                                                          const std::string&, Resp*,
+                                                                          Registry::Done)) {
   Reactor* reactor = c->DefaultReactor();
   (registry_->*method)(*q, PrincipalOf(*c), r,
                        [reactor](absl::Status s) { reactor->Finish(ToGrpc(s)); });
@@ -23,8 +24,9 @@ RegistryService::Reactor* RegistryService::Write(
 }
 
 template <typename Req, typename Resp>
-RegistryService::Reactor* RegistryService::Read(
-    Ctx* c, const Req* q, Resp* r, absl::StatusOr<Resp> (Registry::*method)(const Req&) const) {
+RegistryService::Reactor* RegistryService::Read(Ctx* c, const Req* q, Resp* r,
+                                                absl::StatusOr<Resp> (Registry::*method)(const Req&)
+                                                    const) {
   Reactor* reactor = c->DefaultReactor();
   absl::StatusOr<Resp> result = (registry_->*method)(*q);
   if (result.ok()) *r = *std::move(result);
@@ -32,13 +34,13 @@ RegistryService::Reactor* RegistryService::Read(
   return reactor;
 }
 
-#define PACTO_WRITE(Name, Req, Resp) \
+#define PACTO_WRITE(Name, Req, Resp)                                               \
   RegistryService::Reactor* RegistryService::Name(Ctx* c, const Req* q, Resp* r) { \
-    return Write(c, q, r, &Registry::Name);                                          \
+    return Write(c, q, r, &Registry::Name);                                        \
   }
-#define PACTO_READ(Name, Req, Resp) \
+#define PACTO_READ(Name, Req, Resp)                                                \
   RegistryService::Reactor* RegistryService::Name(Ctx* c, const Req* q, Resp* r) { \
-    return Read(c, q, r, &Registry::Name);                                           \
+    return Read(c, q, r, &Registry::Name);                                         \
   }
 
 PACTO_WRITE(AddRegion, v1::AddRegionRequest, v1::Region)

@@ -77,10 +77,22 @@ absl::StatusOr<std::unique_ptr<Database>> Database::Open(const DatabaseOptions& 
       {kTalliesFamily, FamilyOptions(cache, 32 << 20, true)},
   };
 
-  // A directory RocksDB already knows but without our families is someone else's.
+  // A directory RocksDB already knows but without our families is someone else's,
+  // unless it cannot even be opened: then it is damaged, and saying "not ours" could
+  // lead an operator to delete a registry.
   std::vector<std::string> existing;
   bool is_new = !rocksdb::DB::ListColumnFamilies(db_options, options.path, &existing).ok();
   if (!is_new && std::find(existing.begin(), existing.end(), kRecordsFamily) == existing.end()) {
+    rocksdb::DB* probe = nullptr;
+    rocksdb::Options probe_options(db_options, rocksdb::ColumnFamilyOptions());
+    probe_options.create_if_missing = false;
+    rocksdb::Status s = rocksdb::DB::OpenForReadOnly(probe_options, options.path, &probe);
+    delete probe;
+    if (!s.ok()) {
+      return absl::DataLossError(
+          absl::StrCat("data dir ", options.path, " is corrupt (", s.ToString(),
+                       "); restore it with --restore-from BACKUP_DIR, and keep the damaged copy"));
+    }
     return absl::FailedPreconditionError(absl::StrCat(
         "data dir ", options.path, " holds a RocksDB database that is not a pacto registry"));
   }
