@@ -23,6 +23,7 @@ namespace pacto {
 namespace {
 
 constexpr int kMaxMessageBytes = 16 << 20;
+constexpr std::chrono::seconds kDrainTime(3);
 
 }  // namespace
 
@@ -123,9 +124,11 @@ void Node::Shutdown() {
   p.shut_down = true;
   p.serving = false;
   if (p.server) {
-    // Health answers NOT_SERVING while in-flight calls drain.
+    // Health answers NOT_SERVING while in-flight calls drain. gRPC also waits out the
+    // deadline for idle connections that never acknowledge its GOAWAY, so the drain
+    // is kept short; a write already acknowledged is durable either way.
     p.server->GetHealthCheckService()->Shutdown();
-    p.server->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(10));
+    p.server->Shutdown(std::chrono::system_clock::now() + kDrainTime);
   }
   if (p.http) p.http->Stop();
   if (p.replica) p.replica->Close();
