@@ -32,10 +32,10 @@ if [ "$install" = 1 ]; then
 fi
 
 echo "== format check (clang-format, Google style)"
-unformatted=$(git ls-files '*.cc' '*.h' | xargs -r clang-format --dry-run -Werror 2>&1 | grep -c 'error:' || true)
-if [ "$unformatted" != 0 ]; then
-  git ls-files '*.cc' '*.h' | xargs -r clang-format --dry-run -Werror 2>&1 | grep 'error:' | head -20
-  echo "clang-format: $unformatted places differ; run: git ls-files '*.cc' '*.h' | xargs clang-format -i"
+format_report=$(git ls-files '*.cc' '*.h' | xargs -r clang-format --dry-run -Werror 2>&1 || true)
+if [ -n "$format_report" ]; then
+  echo "$format_report" | grep 'error:' | head -20
+  echo "clang-format would change the files above; run: git ls-files '*.cc' '*.h' | xargs clang-format -i"
   exit 1
 fi
 

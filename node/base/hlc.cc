@@ -13,9 +13,7 @@ uint64_t HybridClock::Pack(int64_t millis, uint16_t logical) {
   return (static_cast<uint64_t>(millis) << 16) | logical;
 }
 
-uint64_t HybridClock::PhysicalNow() const {
-  return Pack(absl::ToUnixMillis(clock_->Now()), 0);
-}
+uint64_t HybridClock::PhysicalNow() const { return Pack(absl::ToUnixMillis(clock_->Now()), 0); }
 
 uint64_t HybridClock::Now() {
   uint64_t physical = PhysicalNow();

@@ -37,8 +37,8 @@ class Registry {
   // --- writes ---
   void AddRegion(const v1::AddRegionRequest& req, const std::string& principal, v1::Region* out,
                  Done done);
-  void AddChapter(const v1::AddChapterRequest& req, const std::string& principal,
-                  v1::Chapter* out, Done done);
+  void AddChapter(const v1::AddChapterRequest& req, const std::string& principal, v1::Chapter* out,
+                  Done done);
   void UpdateChapter(const v1::UpdateChapterRequest& req, const std::string& principal,
                      v1::Chapter* out, Done done);
   void Affiliate(const v1::AffiliateRequest& req, const std::string& principal,

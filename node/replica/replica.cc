@@ -47,7 +47,8 @@ void Replica::Close(bool flush) {
   pipeline_.reset();
   if (flush) {
     absl::Status flushed = db_->Flush();
-    if (!flushed.ok()) LogError("flush at close failed", {{"error", std::string(flushed.message())}});
+    if (!flushed.ok())
+      LogError("flush at close failed", {{"error", std::string(flushed.message())}});
   }
   applier_.reset();
   hlc_.reset();

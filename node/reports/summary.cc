@@ -10,8 +10,8 @@ namespace pacto {
 namespace {
 
 absl::StatusOr<uint32_t> Count(const ReadView& view, absl::string_view name) {
-  PACTO_ASSIGN_OR_RETURN(int64_t v, ReadCounter(view.db(), GlobalCounterKey(name),
-                                                view.options().snapshot));
+  PACTO_ASSIGN_OR_RETURN(int64_t v,
+                         ReadCounter(view.db(), GlobalCounterKey(name), view.options().snapshot));
   return static_cast<uint32_t>(v < 0 ? 0 : v);
 }
 

@@ -27,8 +27,7 @@ class RegistryService final : public v1::Registry::CallbackService {
                         v1::ListChaptersResponse* r) override;
   Reactor* Affiliate(Ctx* c, const v1::AffiliateRequest* q, v1::Affiliation* r) override;
   Reactor* Disaffiliate(Ctx* c, const v1::DisaffiliateRequest* q, v1::Affiliation* r) override;
-  Reactor* GetAffiliation(Ctx* c, const v1::GetAffiliationRequest* q,
-                          v1::Affiliation* r) override;
+  Reactor* GetAffiliation(Ctx* c, const v1::GetAffiliationRequest* q, v1::Affiliation* r) override;
   Reactor* EnrolMember(Ctx* c, const v1::EnrolMemberRequest* q, v1::Membership* r) override;
   Reactor* GetMember(Ctx* c, const v1::GetMemberRequest* q, v1::Membership* r) override;
   Reactor* ListMembers(Ctx* c, const v1::ListMembersRequest* q,

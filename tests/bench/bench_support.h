@@ -17,8 +17,7 @@ namespace pacto::bench {
 
 // Seconds since an arbitrary start.
 inline double Now() {
-  return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch())
-      .count();
+  return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
 }
 
 // A client with its own connection (no subchannel sharing), like a separate program.

@@ -86,8 +86,8 @@ int Main(int argc, char** argv) {
 
   uint64_t next = 0;
   const double start = Now();
-  absl::StatusOr<v1::ImportMembersResponse> imported = client->ImportMembers(
-      [&](v1::ImportRow* row) {
+  absl::StatusOr<v1::ImportMembersResponse> imported =
+      client->ImportMembers([&](v1::ImportRow* row) {
         if (next == rows) return false;
         *row = MakeRow(next++, chapters);
         return true;
@@ -104,7 +104,8 @@ int Main(int argc, char** argv) {
   const double rss_after = RssMiB((*node)->pid());
   const double data_mb = DirectoryBytes(dir.Sub("data")) / 1048576.0;
 
-  std::cout << "\nBulk import of " << rows << " generated members, client and node on this machine\n\n";
+  std::cout << "\nBulk import of " << rows
+            << " generated members, client and node on this machine\n\n";
   Row({"measure", "rows/s", "seconds", "ratio"});
   Row({"---", "---", "---", "---"});
   Row({"raw RocksDB WriteBatch, same rows (1 key/row, 1000/batch, synced)",

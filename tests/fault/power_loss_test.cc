@@ -69,7 +69,8 @@ TEST_P(PowerLossTest, AcknowledgedWritesSurviveAndDerivedDataAgrees) {
   v1::AddRegionRequest region;
   region.mutable_region()->set_code("BO");
   region.mutable_region()->set_name("Bolivia");
-  MustAwait<v1::Region>([&](v1::Region* out, auto done) { registry.AddRegion(region, "t", out, done); });
+  MustAwait<v1::Region>(
+      [&](v1::Region* out, auto done) { registry.AddRegion(region, "t", out, done); });
   auto add_chapter = [&](const std::string& name, const std::string& level,
                          const std::string& parent) {
     v1::AddChapterRequest req;
@@ -83,15 +84,14 @@ TEST_P(PowerLossTest, AcknowledgedWritesSurviveAndDerivedDataAgrees) {
   };
   const std::string pact = add_chapter("Pacto", "pact", "");
   const std::string federation = add_chapter("Federacion", "federation", pact);
-  std::vector<std::string> chapters = {add_chapter("S1", "sindicato", federation),
-                                       add_chapter("S2", "sindicato", federation),
-                                       add_chapter("S3", "sindicato", federation),
-                                       add_chapter("S4", "sindicato", "")};
+  std::vector<std::string> chapters = {
+      add_chapter("S1", "sindicato", federation), add_chapter("S2", "sindicato", federation),
+      add_chapter("S3", "sindicato", federation), add_chapter("S4", "sindicato", "")};
 
   absl::Mutex mu;
   std::map<std::string, Fate> fates;  // membership id → fate; guarded by mu
-  bool cut = false;                    // guarded by mu: acknowledgements after the cut count for nothing
-  int acked = 0;                       // guarded by mu
+  bool cut = false;  // guarded by mu: acknowledgements after the cut count for nothing
+  int acked = 0;     // guarded by mu
   std::atomic<bool> stop{false};
   std::mt19937 rng(seed);
   const int cut_after = 200 + static_cast<int>(rng() % 600);
@@ -157,8 +157,8 @@ TEST_P(PowerLossTest, AcknowledgedWritesSurviveAndDerivedDataAgrees) {
   {
     absl::MutexLock lock(&mu);
     std::pair<int*, int> enough(&acked, cut_after);
-    mu.Await(absl::Condition(+[](std::pair<int*, int>* p) { return *p->first >= p->second; },
-                             &enough));
+    mu.Await(absl::Condition(
+        +[](std::pair<int*, int>* p) { return *p->first >= p->second; }, &enough));
     cut = true;
     fs->Deactivate();  // the power goes out here
   }
@@ -217,18 +217,22 @@ TEST_P(PowerLossTest, AcknowledgedWritesSurviveAndDerivedDataAgrees) {
   absl::StatusOr<CommittedState> state = ReadCommittedState(view);
   ASSERT_TRUE(state.ok());
   Digest recomputed;
-  ASSERT_TRUE(view.Scan(db.records(), "", "", [&](absl::string_view key, absl::string_view value) {
-                    v1::RecordState rs;
-                    EXPECT_TRUE(rs.ParseFromArray(value.data(), static_cast<int>(value.size())));
-                    recomputed.Add(RecordDigest(key, rs));
-                    return true;
-                  }).ok());
+  ASSERT_TRUE(view.Scan(db.records(), "", "",
+                        [&](absl::string_view key, absl::string_view value) {
+                          v1::RecordState rs;
+                          EXPECT_TRUE(
+                              rs.ParseFromArray(value.data(), static_cast<int>(value.size())));
+                          recomputed.Add(RecordDigest(key, rs));
+                          return true;
+                        })
+                  .ok());
   EXPECT_EQ(state->digest, recomputed);
   uint64_t entries = 0, last_seq = 0;
   ASSERT_TRUE(view.Scan(db.log(), std::string(kLogEntryPrefix), "",
                         [&](absl::string_view, absl::string_view value) {
                           v1::Entry e;
-                          EXPECT_TRUE(e.ParseFromArray(value.data(), static_cast<int>(value.size())));
+                          EXPECT_TRUE(
+                              e.ParseFromArray(value.data(), static_cast<int>(value.size())));
                           EXPECT_EQ(e.seq(), last_seq + 1);
                           last_seq = e.seq();
                           ++entries;

@@ -49,7 +49,8 @@ class TrackedFile : public rocksdb::FSWritableFileOwnerWrapper {
     // A range sync promises nothing about durability; do not count it.
     return rocksdb::IOStatus::OK();
   }
-  rocksdb::IOStatus Close(const rocksdb::IOOptions& options, rocksdb::IODebugContext* dbg) override {
+  rocksdb::IOStatus Close(const rocksdb::IOOptions& options,
+                          rocksdb::IODebugContext* dbg) override {
     if (!fs_->active()) return rocksdb::IOStatus::OK();
     return target()->Close(options, dbg);
   }
