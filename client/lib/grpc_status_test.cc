@@ -36,11 +36,6 @@ TEST(FromGrpcStatusTest, KeepsCodeAndMessage) {
   }
 }
 
-TEST(FromGrpcStatusTest, OutOfRangeCodeIsUnknown) {
-  absl::Status status = FromGrpcStatus(grpc::Status(static_cast<grpc::StatusCode>(99), "odd"));
-  EXPECT_EQ(status.code(), absl::StatusCode::kUnknown);
-  EXPECT_EQ(status.message(), "odd");
-}
 
 }  // namespace
 }  // namespace pacto
