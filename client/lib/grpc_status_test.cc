@@ -36,6 +36,5 @@ TEST(FromGrpcStatusTest, KeepsCodeAndMessage) {
   }
 }
 
-
 }  // namespace
 }  // namespace pacto

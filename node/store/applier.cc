@@ -65,29 +65,15 @@ absl::Status Applier::ApplyOp(WriteTxn& txn, v1::Op op, Origin origin) {
   dot.set_origin(open_->origin());
   dot.set_seq(open_->seq());
 
-  const std::string key = RecordKey(op.type(), op.id());
   v1::RecordState state;
   PACTO_ASSIGN_OR_RETURN(bool existed, ReadState(txn, op.type(), op.id(), &state));
   if (existed && origin == Origin::kLocal) {
     op.clear_supersedes();
     for (const v1::Version& v : state.versions()) *op.add_supersedes() = v.dot();
   }
-  const Digest old_digest = RecordDigest(key, state);
-  std::optional<std::string> old_winner;
-  if (IsLive(state)) old_winner = Winner(state)->value();
-
-  MergeOp(&state, op, dot, open_->hlc(), open_->principal());
-  txn.Put(db_->records(), key, state.SerializeAsString());
-  digest_.Subtract(old_digest);
-  digest_.Add(RecordDigest(key, state));
-
-  std::optional<std::string> new_winner;
-  if (IsLive(state)) new_winner = Winner(state)->value();
-  if (old_winner != new_winner) {
-    PACTO_RETURN_IF_ERROR(derived_.OnWinnerChange(txn, op.type(), op.id(),
-                                                  old_winner ? &*old_winner : nullptr,
-                                                  new_winner ? &*new_winner : nullptr));
-  }
+  v1::RecordState merged = state;
+  MergeOp(&merged, op, dot, open_->hlc(), open_->principal());
+  PACTO_RETURN_IF_ERROR(Replace(txn, op.type(), op.id(), state, merged));
 
   // The log keeps the op without its value: values live only in the record's
   // versions (and are filled in when the entry is shipped), so erasing a record's
@@ -95,6 +81,54 @@ absl::Status Applier::ApplyOp(WriteTxn& txn, v1::Op op, Origin origin) {
   op.clear_value();
   *open_->add_ops() = std::move(op);
   return absl::OkStatus();
+}
+
+absl::Status Applier::Replace(WriteTxn& txn, v1::RecordType type, const std::string& id,
+                              const v1::RecordState& before, const v1::RecordState& after) {
+  const std::string key = RecordKey(type, id);
+  txn.Put(db_->records(), key, after.SerializeAsString());
+  digest_.Subtract(RecordDigest(key, before));
+  digest_.Add(RecordDigest(key, after));
+  dirty_ = true;
+
+  std::optional<std::string> old_winner, new_winner;
+  if (IsLive(before)) old_winner = Winner(before)->value();
+  if (IsLive(after)) new_winner = Winner(after)->value();
+  if (old_winner != new_winner) {
+    PACTO_RETURN_IF_ERROR(derived_.OnWinnerChange(
+        txn, type, id, old_winner ? &*old_winner : nullptr, new_winner ? &*new_winner : nullptr));
+  }
+  // Records holding concurrent versions are listed for `pacto report conflicts`.
+  if (HasConflict(after) != HasConflict(before)) {
+    const std::string index_key = IndexKey(IndexKind::kConflicts, "", key);
+    if (HasConflict(after)) {
+      txn.Put(db_->indexes(), index_key, "");
+    } else {
+      txn.Delete(db_->indexes(), index_key);
+    }
+  }
+  return absl::OkStatus();
+}
+
+absl::Status Applier::MergeRecord(WriteTxn& txn, v1::RecordType type, const std::string& id,
+                                  const v1::RecordState& remote, const VersionVector& remote_vv) {
+  if (open_) return absl::InternalError("MergeRecord with an entry open");
+  v1::RecordState local;
+  PACTO_ASSIGN_OR_RETURN(bool existed, ReadState(txn, type, id, &local));
+  (void)existed;
+  v1::RecordState merged = MergeStates(local, remote, vv_, remote_vv, type);
+  if (merged.SerializeAsString() == local.SerializeAsString()) return absl::OkStatus();
+  return Replace(txn, type, id, local, merged);
+}
+
+void Applier::MergeVersionVector(const VersionVector& remote_vv) {
+  for (const auto& [origin, seq] : remote_vv.entries()) {
+    if (seq > vv_.Get(origin)) {
+      vv_.Set(origin, seq);
+      dirty_origins_.push_back(origin);
+      dirty_ = true;
+    }
+  }
 }
 
 absl::Status Applier::EndEntry(WriteTxn& txn) {

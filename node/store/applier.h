@@ -67,6 +67,14 @@ class Applier {
   // new here.
   absl::Status ApplyEntry(WriteTxn& txn, const v1::Entry& entry, bool* applied);
 
+  // Merges a record's state from another node's snapshot (its causal context
+  // `remote_vv`) into this node's, through the same digest and derived-data path as
+  // ApplyOp (record_state.h, MergeStates). REQUIRES: no entry open.
+  absl::Status MergeRecord(WriteTxn& txn, v1::RecordType type, const std::string& id,
+                           const v1::RecordState& remote, const VersionVector& remote_vv);
+  // After every record of a snapshot is merged: this node now covers what it covered.
+  void MergeVersionVector(const VersionVector& remote_vv);
+
   // Puts tallies, digest, version vector and log cursor into `txn`.
   void FlushTo(WriteTxn& txn);
 
@@ -77,6 +85,11 @@ class Applier {
   uint64_t log_next() const { return log_next_; }
 
  private:
+  // Stores `after` as the record's state in place of `before`: digest, derived data
+  // when the winner changes, the conflict index.
+  absl::Status Replace(WriteTxn& txn, v1::RecordType type, const std::string& id,
+                       const v1::RecordState& before, const v1::RecordState& after);
+
   Database* const db_;
   Tallies tallies_;
   StructureCache structure_;

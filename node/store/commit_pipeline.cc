@@ -242,7 +242,8 @@ void CommitPipeline::CommitLoop() {
       group = std::move(*committing_);
     }
     absl::Status committed = absl::OkStatus();
-    if (group.txn->Count() > 0) committed = group.txn->Commit(options_.sync);
+    const bool wrote = group.txn->Count() > 0;
+    if (wrote) committed = group.txn->Commit(options_.sync);
     if (!committed.ok()) {
       LogError("write group rolled back", {{"error", std::string(committed.message())},
                                            {"writes", absl::StrCat(group.items.size())}});

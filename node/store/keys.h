@@ -50,6 +50,7 @@ enum class IndexKind : char {
   kOfficersByChapter = 'o',  // chapter → officer term
   kOfficersByPerson = 'q',   // person → officer term
   kFormationByPerson = 'f',  // person → formation record
+  kConflicts = 'x',          // "" → key of a record holding concurrent versions
 };
 std::string IndexKey(IndexKind kind, absl::string_view owner, absl::string_view member);
 std::string IndexPrefix(IndexKind kind, absl::string_view owner);

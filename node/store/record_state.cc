@@ -93,6 +93,56 @@ MergeOutcome MergeOp(v1::RecordState* state, const v1::Op& op, const v1::Dot& do
   return out;
 }
 
+v1::RecordState MergeStates(const v1::RecordState& local, const v1::RecordState& remote,
+                            const VersionVector& local_vv, const VersionVector& remote_vv,
+                            v1::RecordType type) {
+  const bool erase_wins = type != v1::RECORD_TYPE_PERSON;
+  auto find = [](const v1::RecordState& state, const v1::Dot& dot) -> const v1::Version* {
+    for (const v1::Version& v : state.versions()) {
+      if (SameDot(v.dot(), dot)) return &v;
+    }
+    return nullptr;
+  };
+  auto permanent = [&](const v1::Version& v) { return erase_wins && v.kind() == v1::Op::ERASE; };
+  v1::RecordState out;
+  for (const v1::Version& v : local.versions()) {
+    const v1::Version* theirs = find(remote, v.dot());
+    if (theirs != nullptr) {
+      // The same write on both sides; a value beats a placeholder shipped after the
+      // sender had already replaced it.
+      *out.add_versions() = IsTombstone(v.kind()) && !IsTombstone(theirs->kind()) ? *theirs : v;
+    } else if (!remote_vv.Covers(v.dot()) || permanent(v)) {
+      *out.add_versions() = v;
+    }
+  }
+  for (const v1::Version& v : remote.versions()) {
+    if (find(local, v.dot()) == nullptr && (!local_vv.Covers(v.dot()) || permanent(v))) {
+      *out.add_versions() = v;
+    }
+  }
+  bool erased = false;
+  for (const v1::Version& v : out.versions()) erased |= permanent(v);
+  if (erased) {
+    auto* versions = out.mutable_versions();
+    for (int i = 0; i < versions->size();) {
+      if (!permanent(versions->Get(i))) {
+        versions->DeleteSubrange(i, 1);
+      } else {
+        ++i;
+      }
+    }
+  }
+  std::sort(out.mutable_versions()->begin(), out.mutable_versions()->end(),
+            [](const v1::Version& a, const v1::Version& b) { return DotLess(a.dot(), b.dot()); });
+  *out.mutable_history() = local.history();
+  for (const v1::Change& change : remote.history()) {
+    bool known = false;
+    for (const v1::Change& mine : local.history()) known |= SameDot(mine.dot(), change.dot());
+    if (!known) *out.add_history() = change;
+  }
+  return out;
+}
+
 const v1::Version* Winner(const v1::RecordState& state) {
   const v1::Version* best = nullptr;
   for (const v1::Version& v : state.versions()) {

@@ -21,6 +21,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "node/store/version_vector.h"
 #include "pacto/v1/log.pb.h"
 #include "pacto/v1/storage.pb.h"
 
@@ -37,6 +38,15 @@ struct MergeOutcome {
 // to the record's history.
 MergeOutcome MergeOp(v1::RecordState* state, const v1::Op& op, const v1::Dot& dot, uint64_t hlc,
                      const std::string& principal);
+
+// Merges a record's state from another node's snapshot into this node's, using each
+// side's version vector as its causal context: a version one side lacks although its
+// vector covers the version's dot was removed there (superseded or erased) and goes;
+// a version it lacks and does not cover was never seen there and stays. Erasures of
+// erasable records stay for good and still win. Histories are united.
+v1::RecordState MergeStates(const v1::RecordState& local, const v1::RecordState& remote,
+                            const VersionVector& local_vv, const VersionVector& remote_vv,
+                            v1::RecordType type);
 
 // The winning version, or nullptr when the record has no versions at all.
 const v1::Version* Winner(const v1::RecordState& state);

@@ -58,27 +58,34 @@ size_t WriteTxn::Count() const {
 
 absl::Status WriteTxn::Scan(rocksdb::ColumnFamilyHandle* cf, const std::string& prefix,
                             const std::function<bool(absl::string_view, absl::string_view)>& fn) {
-  // This group's writes over the parent group's, for the prefix.
+  std::string end = prefix;
+  // The first key after every key that starts with `prefix`.
+  while (!end.empty() && static_cast<unsigned char>(end.back()) == 0xFF) end.pop_back();
+  if (!end.empty()) end.back() = static_cast<char>(static_cast<unsigned char>(end.back()) + 1);
+  return ScanRange(cf, prefix, end, fn);
+}
+
+absl::Status WriteTxn::ScanRange(
+    rocksdb::ColumnFamilyHandle* cf, const std::string& begin, const std::string& end,
+    const std::function<bool(absl::string_view, absl::string_view)>& fn) {
+  auto in_range = [&](absl::string_view key) { return end.empty() || key < end; };
+  // This group's writes over the parent group's, for the range.
   Overlay merged;
   const Overlay* sources[] = {parent_ != nullptr ? parent_->FindOverlay(cf) : nullptr,
                               FindOverlay(cf)};
   for (const Overlay* source : sources) {
     if (source == nullptr) continue;
-    for (auto it = source->lower_bound(prefix);
-         it != source->end() && absl::string_view(it->first).substr(0, prefix.size()) == prefix;
-         ++it) {
+    for (auto it = source->lower_bound(begin); it != source->end() && in_range(it->first); ++it) {
       merged[it->first] = it->second;
     }
   }
-  const Overlay& overlay = merged;
-  auto mine = overlay.begin();
-  auto mine_valid = [&] { return mine != overlay.end(); };
+  auto mine = merged.begin();
   std::unique_ptr<rocksdb::Iterator> theirs(db_->db()->NewIterator(rocksdb::ReadOptions(), cf));
-  theirs->Seek(prefix);
-  auto theirs_valid = [&] { return theirs->Valid() && theirs->key().starts_with(prefix); };
+  theirs->Seek(begin);
+  auto theirs_valid = [&] { return theirs->Valid() && in_range(ToView(theirs->key())); };
 
   while (true) {
-    const bool a = mine_valid(), b = theirs_valid();
+    const bool a = mine != merged.end(), b = theirs_valid();
     if (!a && !b) break;
     // Take the smaller key; on a tie this group's write hides the database's.
     int order = !a ? 1 : !b ? -1 : absl::string_view(mine->first).compare(ToView(theirs->key()));

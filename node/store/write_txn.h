@@ -39,6 +39,11 @@ class WriteTxn {
   absl::Status Scan(rocksdb::ColumnFamilyHandle* cf, const std::string& prefix,
                     const std::function<bool(absl::string_view key, absl::string_view value)>& fn);
 
+  // Like Scan, over the keys in [begin, end); an empty `end` means no upper bound.
+  absl::Status ScanRange(
+      rocksdb::ColumnFamilyHandle* cf, const std::string& begin, const std::string& end,
+      const std::function<bool(absl::string_view key, absl::string_view value)>& fn);
+
   // Reads fall through to `parent`'s writes before the database: the group before
   // this one, while it is still being committed. `parent` must stay unchanged (no
   // writes, no Clear) while this WriteTxn reads; nullptr for none.

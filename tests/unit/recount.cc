@@ -296,6 +296,18 @@ absl::StatusOr<IndexMap> RebuildIndexes(const Database& db) {
   for (const auto& [id, f] : snap.formation) {
     out[IndexKey(IndexKind::kFormationByPerson, f.person_id(), id)] = "";
   }
+  // Records holding concurrent versions.
+  std::unique_ptr<rocksdb::Iterator> it(db.db()->NewIterator(rocksdb::ReadOptions(), db.records()));
+  for (it->SeekToFirst(); it->Valid(); it->Next()) {
+    v1::RecordState state;
+    if (!state.ParseFromArray(it->value().data(), static_cast<int>(it->value().size()))) {
+      return absl::DataLossError("malformed record state");
+    }
+    if (state.versions_size() > 1) {
+      out[IndexKey(IndexKind::kConflicts, "", ToView(it->key()))] = "";
+    }
+  }
+  if (!it->status().ok()) return FromRocks(it->status(), "scanning records");
   return out;
 }
 

@@ -1,0 +1,150 @@
+#include "node/replication/peer_directory.h"
+
+#include <openssl/evp.h>
+
+#include "absl/strings/str_cat.h"
+#include "node/base/log.h"
+#include "node/store/keys.h"
+
+namespace pacto {
+namespace {
+
+constexpr char kPeerPrefix[] = "peer/";
+
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<PeerDirectory>> PeerDirectory::Load(Database* db,
+                                                                   v1::NodeInfo self) {
+  std::unique_ptr<PeerDirectory> directory(new PeerDirectory(db, std::move(self)));
+  std::unique_ptr<rocksdb::Iterator> it(db->db()->NewIterator(rocksdb::ReadOptions(), db->meta()));
+  absl::MutexLock lock(&directory->mu_);
+  for (it->Seek(kPeerPrefix); it->Valid() && it->key().starts_with(kPeerPrefix); it->Next()) {
+    v1::PeerRecord record;
+    if (!record.ParseFromArray(it->value().data(), static_cast<int>(it->value().size()))) {
+      return absl::DataLossError("malformed peer record in the data dir");
+    }
+    if (directory->IsSelf(record.info())) continue;
+    directory->peers_[record.info().address()] = std::move(record);
+  }
+  if (!it->status().ok()) return FromRocks(it->status(), "reading peers");
+  return directory;
+}
+
+bool PeerDirectory::IsSelf(const v1::NodeInfo& info) const {
+  return (!info.node_id().empty() && info.node_id() == self_.node_id()) ||
+         (!info.address().empty() && info.address() == self_.address());
+}
+
+void PeerDirectory::Save(const v1::PeerRecord& record) {
+  rocksdb::Status s = db_->db()->Put(rocksdb::WriteOptions(), db_->meta(),
+                                     absl::StrCat(kPeerPrefix, record.info().address()),
+                                     record.SerializeAsString());
+  if (!s.ok()) LogWarning("cannot save a peer", {{"error", s.ToString()}});
+}
+
+void PeerDirectory::AddSeed(const std::string& address) {
+  v1::NodeInfo info;
+  info.set_address(address);
+  if (IsSelf(info)) return;
+  absl::MutexLock lock(&mu_);
+  v1::PeerRecord& record = peers_[address];
+  record.mutable_info()->set_address(address);
+  if (!record.seed()) {
+    record.set_seed(true);
+    Save(record);
+  }
+}
+
+bool PeerDirectory::Learn(const v1::NodeInfo& info) {
+  if (info.address().empty() || IsSelf(info)) return false;
+  absl::MutexLock lock(&mu_);
+  auto [it, added] = peers_.try_emplace(info.address());
+  v1::PeerRecord& record = it->second;
+  bool changed = added;
+  if (!info.node_id().empty() && record.info().node_id() != info.node_id()) {
+    record.mutable_info()->set_node_id(info.node_id());
+    changed = true;
+  }
+  if (!info.region().empty() && record.info().region() != info.region()) {
+    record.mutable_info()->set_region(info.region());
+    changed = true;
+  }
+  record.mutable_info()->set_address(info.address());
+  if (changed) Save(record);
+  return added;
+}
+
+void PeerDirectory::RecordTheirVector(const std::string& address, const VersionVector& vv,
+                                      absl::Time now) {
+  absl::MutexLock lock(&mu_);
+  auto it = peers_.find(address);
+  if (it == peers_.end()) return;
+  VersionVector known = VersionVector::FromProto(it->second.their_vector());
+  known.MergeFrom(vv);
+  known.ToProto(it->second.mutable_their_vector());
+  it->second.set_their_vector_ms(absl::ToUnixMillis(now));
+  Save(it->second);
+}
+
+void PeerDirectory::RecordSuccess(const std::string& address, const v1::NodeInfo& callee,
+                                  absl::Time now) {
+  Learn(callee);
+  absl::MutexLock lock(&mu_);
+  auto it = peers_.find(address);
+  if (it == peers_.end()) return;
+  it->second.set_last_success_ms(absl::ToUnixMillis(now));
+  it->second.set_last_attempt_ms(absl::ToUnixMillis(now));
+  it->second.set_failures(0);
+  it->second.clear_last_error();
+  Save(it->second);
+}
+
+void PeerDirectory::RecordFailure(const std::string& address, const std::string& error,
+                                  absl::Time now) {
+  absl::MutexLock lock(&mu_);
+  auto it = peers_.find(address);
+  if (it == peers_.end()) return;
+  it->second.set_last_attempt_ms(absl::ToUnixMillis(now));
+  it->second.set_failures(it->second.failures() + 1);
+  it->second.set_last_error(error);
+  Save(it->second);
+}
+
+std::vector<v1::PeerRecord> PeerDirectory::List() const {
+  absl::MutexLock lock(&mu_);
+  std::vector<v1::PeerRecord> out;
+  for (const auto& [address, record] : peers_) out.push_back(record);
+  return out;
+}
+
+std::optional<v1::PeerRecord> PeerDirectory::Get(const std::string& address) const {
+  absl::MutexLock lock(&mu_);
+  auto it = peers_.find(address);
+  if (it == peers_.end()) return std::nullopt;
+  return it->second;
+}
+
+std::vector<v1::NodeInfo> PeerDirectory::Infos() const {
+  absl::MutexLock lock(&mu_);
+  std::vector<v1::NodeInfo> out;
+  for (const auto& [address, record] : peers_) out.push_back(record.info());
+  return out;
+}
+
+uint64_t PeerDirectory::Hash() const {
+  std::string text;
+  {
+    absl::MutexLock lock(&mu_);
+    for (const auto& [address, record] : peers_) {
+      absl::StrAppend(&text, address, "=", record.info().node_id(), ";");
+    }
+  }
+  unsigned char hash[EVP_MAX_MD_SIZE];
+  unsigned int len = 0;
+  EVP_Digest(text.data(), text.size(), hash, &len, EVP_sha256(), nullptr);
+  uint64_t out = 0;
+  for (int i = 0; i < 8; ++i) out = (out << 8) | hash[i];
+  return out;
+}
+
+}  // namespace pacto
