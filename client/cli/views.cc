@@ -127,6 +127,24 @@ FieldList RemovalFields(const v1::RemoveMemberResponse& response) {
   return fields;
 }
 
+Table PeersTable(const v1::PeersResponse& response) {
+  Table table({"address", "node_id", "region", "state", "last_sync", "peer_behind", "we_are_behind",
+               "last_error"});
+  for (const v1::PeerStatus& p : response.peers()) {
+    table.AddRow({p.address(), p.node_id(), p.region(), p.state(), p.last_sync(),
+                  absl::StrCat(p.peer_behind()), absl::StrCat(p.we_are_behind()), p.last_error()});
+  }
+  return table;
+}
+
+Table SyncTable(const v1::SyncResponse& response) {
+  Table table({"address", "result", "error"});
+  for (const v1::SyncResult& r : response.results()) {
+    table.AddRow({r.address(), r.ok() ? "ok" : "failed", r.error()});
+  }
+  return table;
+}
+
 FieldList StatusFields(const v1::StatusResponse& status) {
   FieldList fields;
   fields.Add("node_id", status.node_id());
@@ -138,8 +156,13 @@ FieldList StatusFields(const v1::StatusResponse& status) {
   fields.Add("uptime", absl::FormatDuration(absl::Seconds(status.uptime_seconds())));
   fields.Add("records", absl::StrCat(status.records()));
   fields.Add("log_entries", absl::StrCat(status.log_entries()));
+  fields.Add("log_retained", absl::StrCat(status.log_retained()));
+  fields.Add("log_oldest", status.log_oldest_time());
   fields.Add("digest", status.digest());
   fields.Add("version_vector", VersionVectorText(status.version_vector()));
+  fields.Add("advertise", status.advertise());
+  fields.Add("peers",
+             absl::StrCat(status.peers_known(), " known, ", status.peers_failing(), " failing"));
   return fields;
 }
 

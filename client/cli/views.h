@@ -32,6 +32,11 @@ Table FormationTable(const v1::ListFormationResponse& response);
 // metric, value: chapters, active_members, federation_members, persons, then one
 // "chapters_by_level.LEVEL" row per level.
 Table SummaryTable(const v1::SummaryResponse& response);
+
+// `pacto node peers`: each peer, its state, its last sync and who is behind whom.
+Table PeersTable(const v1::PeersResponse& response);
+// `pacto node sync`: each peer and how the round went.
+Table SyncTable(const v1::SyncResponse& response);
 // Adds the rows saying how fresh the summary is (for CSV): "as_of_node" and one
 // "version_vector.ORIGIN" row per origin, sorted.
 void AddFreshnessRows(const v1::SummaryResponse& response, Table* table);

@@ -72,6 +72,11 @@ TEST(ViewsTest, StatusFields) {
   status.set_version("0.1.0");
   status.set_uptime_seconds(3723);
   status.set_listen("127.0.0.1:7400");
+  status.set_log_retained(6);
+  status.set_log_oldest_time("2026-11-27T20:00:00+00:00");
+  status.set_advertise("10.0.0.5:7400");
+  status.set_peers_known(3);
+  status.set_peers_failing(1);
   EXPECT_EQ(StatusFields(status).ToText(),
             "node_id:          n1\n"
             "region:           LPZ\n"
@@ -82,8 +87,12 @@ TEST(ViewsTest, StatusFields) {
             "uptime:           1h2m3s\n"
             "records:          20\n"
             "log_entries:      8\n"
+            "log_retained:     6\n"
+            "log_oldest:       2026-11-27T20:00:00+00:00\n"
             "digest:           ab12\n"
-            "version_vector:   n0=3 n1=5\n");
+            "version_vector:   n0=3 n1=5\n"
+            "advertise:        10.0.0.5:7400\n"
+            "peers:            3 known, 1 failing\n");
 }
 
 TEST(ViewsTest, MembersTableShowsPersonName) {

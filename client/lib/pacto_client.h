@@ -125,6 +125,9 @@ class Client {
   // --- Reports and Admin ---
   absl::StatusOr<v1::SummaryResponse> Summary(const v1::SummaryRequest& request) const;
   absl::StatusOr<v1::StatusResponse> Status(const v1::StatusRequest& request) const;
+  absl::StatusOr<v1::PeersResponse> Peers(const v1::PeersRequest& request) const;
+  // A sync round with every peer of the node; may take as long as the slowest peer.
+  absl::StatusOr<v1::SyncResponse> Sync(const v1::SyncRequest& request) const;
 
  private:
   Client(ClientOptions options, std::shared_ptr<grpc::Channel> channel);

@@ -5,6 +5,7 @@
 #include <cstdlib>
 
 #include "absl/strings/str_cat.h"
+#include "absl/synchronization/mutex.h"
 
 namespace pacto {
 namespace {
@@ -29,7 +30,26 @@ std::string IdFromBytes(absl::string_view prefix, absl::string_view bytes) {
   return out;
 }
 
+namespace {
+
+absl::Mutex generator_mu;
+std::function<std::string(absl::string_view)>* test_generator ABSL_GUARDED_BY(generator_mu) =
+    nullptr;
+
+}  // namespace
+
+void SetIdGeneratorForTest(std::function<std::string(absl::string_view prefix)> generator) {
+  absl::MutexLock lock(&generator_mu);
+  delete test_generator;
+  test_generator =
+      generator ? new std::function<std::string(absl::string_view)>(std::move(generator)) : nullptr;
+}
+
 std::string NewId(absl::string_view prefix) {
+  {
+    absl::MutexLock lock(&generator_mu);
+    if (test_generator != nullptr) return (*test_generator)(prefix);
+  }
   unsigned char bytes[10];
   if (RAND_bytes(bytes, sizeof(bytes)) != 1) {
     // Without randomness ids could collide across nodes; refuse to go on.

@@ -6,6 +6,7 @@
 #ifndef PACTO_NODE_DOMAIN_IDS_H_
 #define PACTO_NODE_DOMAIN_IDS_H_
 
+#include <functional>
 #include <string>
 
 #include "absl/status/status.h"
@@ -21,6 +22,10 @@ inline constexpr absl::string_view kFormationPrefix = "fr";
 
 // A new random id with `prefix`. Thread-safe.
 std::string NewId(absl::string_view prefix);
+
+// Makes NewId return ids from `generator` (nullptr: random again), so that a seeded
+// test replays exactly. Process-wide; not for production code.
+void SetIdGeneratorForTest(std::function<std::string(absl::string_view prefix)> generator);
 
 // "prefix-" followed by the base32 of `bytes`.
 std::string IdFromBytes(absl::string_view prefix, absl::string_view bytes);

@@ -1,5 +1,7 @@
 #include "node/server/admin_service.h"
 
+#include <thread>
+
 #include "node/server/grpc_status.h"
 
 namespace pacto {
@@ -7,9 +9,39 @@ namespace pacto {
 grpc::ServerUnaryReactor* AdminService::Status(grpc::CallbackServerContext* c,
                                                const v1::StatusRequest*, v1::StatusResponse* r) {
   auto* reactor = c->DefaultReactor();
-  absl::StatusOr<v1::StatusResponse> status = BuildStatus(*db_, facts_());
+  absl::StatusOr<v1::StatusResponse> status =
+      BuildStatus(*deps_.db, deps_.facts(), deps_.peers_provider());
   if (status.ok()) *r = *std::move(status);
   reactor->Finish(ToGrpc(status.status()));
+  return reactor;
+}
+
+grpc::ServerUnaryReactor* AdminService::Peers(grpc::CallbackServerContext* c,
+                                              const v1::PeersRequest*, v1::PeersResponse* r) {
+  auto* reactor = c->DefaultReactor();
+  const PeerDirectory* directory = deps_.peers_provider();
+  if (directory == nullptr) {
+    reactor->Finish(grpc::Status::OK);
+    return reactor;
+  }
+  absl::StatusOr<v1::PeersResponse> peers = BuildPeers(*deps_.db, *directory);
+  if (peers.ok()) *r = *std::move(peers);
+  reactor->Finish(ToGrpc(peers.status()));
+  return reactor;
+}
+
+grpc::ServerUnaryReactor* AdminService::Sync(grpc::CallbackServerContext* c, const v1::SyncRequest*,
+                                             v1::SyncResponse* r) {
+  auto* reactor = c->DefaultReactor();
+  if (!deps_.sync_now) {
+    reactor->Finish(grpc::Status::OK);
+    return reactor;
+  }
+  // A round can take a while; callback threads must not block on it.
+  std::thread([this, reactor, r] {
+    *r = deps_.sync_now();
+    reactor->Finish(grpc::Status::OK);
+  }).detach();
   return reactor;
 }
 

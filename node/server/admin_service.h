@@ -11,16 +11,26 @@ namespace pacto {
 
 class AdminService final : public v1::Admin::CallbackService {
  public:
-  // `db` must outlive the service; `facts` is called on RPC threads.
-  AdminService(const Database* db, std::function<NodeFacts()> facts)
-      : db_(db), facts_(std::move(facts)) {}
+  struct Deps {
+    const Database* db = nullptr;
+    // The peer directory, once replication runs (null before).
+    std::function<const PeerDirectory*()> peers_provider;
+    // Runs a sync round with every peer and returns the results; blocking.
+    std::function<v1::SyncResponse()> sync_now;
+    std::function<NodeFacts()> facts;  // called on RPC threads
+  };
+  // Everything in `deps` must outlive the service.
+  explicit AdminService(Deps deps) : deps_(std::move(deps)) {}
 
   grpc::ServerUnaryReactor* Status(grpc::CallbackServerContext* c, const v1::StatusRequest* q,
                                    v1::StatusResponse* r) override;
+  grpc::ServerUnaryReactor* Peers(grpc::CallbackServerContext* c, const v1::PeersRequest* q,
+                                  v1::PeersResponse* r) override;
+  grpc::ServerUnaryReactor* Sync(grpc::CallbackServerContext* c, const v1::SyncRequest* q,
+                                 v1::SyncResponse* r) override;
 
  private:
-  const Database* const db_;
-  const std::function<NodeFacts()> facts_;
+  const Deps deps_;
 };
 
 }  // namespace pacto

@@ -13,10 +13,16 @@
 #include "node/admin/status.h"
 #include "node/base/log.h"
 #include "node/replica/replica.h"
+#include "node/replication/endpoint.h"
+#include "node/replication/grpc_transport.h"
+#include "node/replication/peer_directory.h"
+#include "node/replication/syncer.h"
 #include "node/server/admin_service.h"
 #include "node/server/http_endpoint.h"
 #include "node/server/metrics.h"
+#include "node/server/node_config.h"
 #include "node/server/registry_service.h"
+#include "node/server/replication_service.h"
 #include "node/server/reports_service.h"
 
 namespace pacto {
@@ -30,6 +36,15 @@ constexpr std::chrono::seconds kDrainTime(3);
 struct Node::Parts {
   v1::NodeConfig config;
   std::unique_ptr<Replica> replica;
+  // Replication; built once the gRPC port is bound (the node's address is part of
+  // its identity), so the services reach it through pointers set then.
+  std::unique_ptr<PeerDirectory> peers;
+  std::unique_ptr<GrpcTransport> transport;
+  std::unique_ptr<ReplicationEndpoint> endpoint;
+  std::unique_ptr<Syncer> syncer;
+  std::atomic<Syncer*> live_syncer{nullptr};
+  std::string advertise;
+  std::unique_ptr<ReplicationService> replication_service;
   std::unique_ptr<RegistryService> registry_service;
   std::unique_ptr<ReportsService> reports_service;
   std::unique_ptr<AdminService> admin_service;
@@ -67,18 +82,40 @@ absl::StatusOr<std::unique_ptr<Node>> Node::Start(const v1::NodeConfig& config) 
   Database* db = &parts->replica->db();
 
   parts->started = absl::Now();
+  Parts* raw = parts.get();
+  // Every commit may be news for the peers.
+  parts->replica->pipeline().SetCommitListener([raw] {
+    if (Syncer* syncer = raw->live_syncer.load()) syncer->LocalCommit();
+  });
   parts->registry_service = std::make_unique<RegistryService>(&parts->replica->registry());
   parts->reports_service = std::make_unique<ReportsService>(db);
-  Parts* raw = parts.get();
-  parts->admin_service = std::make_unique<AdminService>(db, [raw] {
+  parts->replication_service = std::make_unique<ReplicationService>();
+  AdminService::Deps admin;
+  admin.db = db;
+  admin.facts = [raw] {
     NodeFacts facts;
     facts.region = raw->config.region();
     facts.development_mode = true;
     facts.started = raw->started;
     const std::string& listen = raw->config.listen();
     facts.listen = absl::StrCat(listen.substr(0, listen.rfind(':')), ":", raw->grpc_port.load());
+    facts.advertise = raw->advertise;
     return facts;
-  });
+  };
+  admin.peers_provider = [raw]() -> const PeerDirectory* { return raw->peers.get(); };
+  admin.sync_now = [raw] {
+    v1::SyncResponse response;
+    Syncer* syncer = raw->live_syncer.load();
+    if (syncer == nullptr) return response;
+    for (auto& [address, status] : syncer->SyncNow()) {
+      v1::SyncResult* result = response.add_results();
+      result->set_address(address);
+      result->set_ok(status.ok());
+      result->set_error(std::string(status.message()));
+    }
+    return response;
+  };
+  parts->admin_service = std::make_unique<AdminService>(std::move(admin));
 
   // Linked in so that server reflection can describe grpc.health.v1 too (the
   // default health service itself is built on upb and needs none of it).
@@ -93,12 +130,14 @@ absl::StatusOr<std::unique_ptr<Node>> Node::Start(const v1::NodeConfig& config) 
   builder.RegisterService(parts->registry_service.get());
   builder.RegisterService(parts->reports_service.get());
   builder.RegisterService(parts->admin_service.get());
+  builder.RegisterService(parts->replication_service.get());
   parts->server = builder.BuildAndStart();
   if (parts->server == nullptr || bound_port == 0) {
     return absl::UnavailableError(
         absl::StrCat("--listen: cannot listen on ", config.listen(), " (is the port in use?)"));
   }
   parts->grpc_port = bound_port;
+  PACTO_RETURN_IF_ERROR(StartReplication(*parts, bound_port));
 
   if (config.http() != "off") {
     HttpEndpoint::Handlers handlers;
@@ -118,11 +157,40 @@ absl::StatusOr<std::unique_ptr<Node>> Node::Start(const v1::NodeConfig& config) 
   return std::unique_ptr<Node>(new Node(std::move(parts)));
 }
 
+absl::Status Node::StartReplication(Parts& p, int bound_port) {
+  const v1::NodeConfig& config = p.config;
+  PACTO_ASSIGN_OR_RETURN(absl::Duration interval, SyncInterval(config));
+  const std::string& listen = config.listen();
+  p.advertise = !config.advertise().empty()
+                    ? config.advertise()
+                    : absl::StrCat(listen.substr(0, listen.rfind(':')), ":", bound_port);
+  v1::NodeInfo self;
+  self.set_node_id(p.replica->node_id());
+  self.set_region(config.region());
+  self.set_address(p.advertise);
+  PACTO_ASSIGN_OR_RETURN(p.peers, PeerDirectory::Load(&p.replica->db(), self));
+  for (const std::string& seed : config.peers()) p.peers->AddSeed(seed);
+  p.transport = std::make_unique<GrpcTransport>(GrpcTransport::Options{});
+  Parts* raw = &p;
+  p.endpoint = std::make_unique<ReplicationEndpoint>(&p.replica->db(), p.peers.get(), self,
+                                                     [raw](const std::string& address) {
+                                                       if (Syncer* syncer = raw->live_syncer.load())
+                                                         syncer->RequestPull(address);
+                                                     });
+  Syncer::Options options;
+  options.interval = interval;
+  p.syncer = std::make_unique<Syncer>(p.replica.get(), p.peers.get(), p.transport.get(), options);
+  p.live_syncer = p.syncer.get();
+  p.replication_service->SetEndpoint(p.endpoint.get());
+  return absl::OkStatus();
+}
+
 void Node::Shutdown() {
   Parts& p = *parts_;
   if (p.shut_down) return;
   p.shut_down = true;
   p.serving = false;
+  p.live_syncer = nullptr;
   if (p.server) {
     // Health answers NOT_SERVING while in-flight calls drain. gRPC also waits out the
     // deadline for idle connections that never acknowledge its GOAWAY, so the drain
@@ -130,6 +198,7 @@ void Node::Shutdown() {
     p.server->GetHealthCheckService()->Shutdown();
     p.server->Shutdown(std::chrono::system_clock::now() + kDrainTime);
   }
+  if (p.syncer) p.syncer->Stop();
   if (p.http) p.http->Stop();
   if (p.replica) p.replica->Close();
 }

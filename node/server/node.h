@@ -35,6 +35,8 @@ class Node {
  private:
   struct Parts;
   explicit Node(std::unique_ptr<Parts> parts);
+  // Builds peers, transport, endpoint and syncer once the gRPC port is bound.
+  static absl::Status StartReplication(Parts& parts, int bound_port);
   std::unique_ptr<Parts> parts_;
 };
 
