@@ -5,6 +5,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "node/base/log.h"
+#include "node/replication/log_truncation.h"
 
 namespace pacto {
 namespace {
@@ -55,7 +56,7 @@ SyncerStats Syncer::stats() const {
 
 void Syncer::SchedulerLoop() {
   while (true) {
-    bool notify = false;
+    bool notify = false, truncate = false;
     {
       absl::MutexLock lock(&mu_);
       mu_.AwaitWithTimeout(absl::Condition(&stopping_), kSchedulerTick);
@@ -72,8 +73,13 @@ void Syncer::SchedulerLoop() {
         notify = true;
         notify_at_ = absl::InfiniteFuture();
       }
+      if (truncate_at_ <= now) {
+        truncate = true;
+        truncate_at_ = now + options_.truncate_every;
+      }
     }
     if (notify) NotifyPeers();
+    if (truncate) Truncate();
   }
 }
 
@@ -150,6 +156,20 @@ std::vector<std::pair<std::string, absl::Status>> Syncer::SyncNow() {
     results.emplace_back(address, std::move(status));
   }
   return results;
+}
+
+void Syncer::Truncate() {
+  std::vector<VersionVector> vectors;
+  for (const v1::PeerRecord& peer : peers_->List()) {
+    vectors.push_back(VersionVector::FromProto(peer.their_vector()));
+  }
+  absl::StatusOr<TruncationResult> result = TruncateLog(*replica_, vectors, options_.log_retention);
+  if (!result.ok()) {
+    LogWarning("log truncation failed", {{"error", std::string(result.status().message())}});
+    return;
+  }
+  absl::MutexLock lock(&mu_);
+  stats_.log_entries_truncated += result->removed;
 }
 
 void Syncer::NotifyPeers() {

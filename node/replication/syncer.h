@@ -2,7 +2,8 @@
 // once when it asks (Notify) or turns out to have entries this node lacks; and,
 // shortly after this node commits anything, it tells its peers so that connected
 // nodes see a write within a fraction of a second. A peer that fails is retried with
-// exponential backoff (1 s doubling up to a bound) instead of every interval.
+// exponential backoff (1 s doubling up to a bound) instead of every interval. Every
+// so often it also truncates the log below what every peer has.
 //
 // Thread-safe. Sessions run on a few worker threads, never two with one peer at once.
 #ifndef PACTO_NODE_REPLICATION_SYNCER_H_
@@ -32,6 +33,7 @@ struct SyncerStats {
   uint64_t bytes_received = 0;
   uint64_t snapshots = 0;
   uint64_t notifies_sent = 0;
+  uint64_t log_entries_truncated = 0;
 };
 
 class Syncer {
@@ -43,6 +45,10 @@ class Syncer {
     absl::Duration notify_delay = absl::Milliseconds(50);
     int workers = 3;
     SessionOptions session;
+    // Log truncation (log_truncation.h): how often, and how many entries to keep even
+    // when every peer has them.
+    absl::Duration truncate_every = absl::Seconds(10);
+    uint64_t log_retention = 1000000;
   };
 
   // Pointers must outlive the Syncer. Starts its threads.
@@ -68,6 +74,7 @@ class Syncer {
   void WorkerLoop();
   absl::Status RunSession(const std::string& address);
   void NotifyPeers();
+  void Truncate();
 
   Replica* const replica_;
   PeerDirectory* const peers_;
@@ -80,6 +87,7 @@ class Syncer {
   std::vector<std::string> ready_ ABSL_GUARDED_BY(mu_);  // due now, waiting for a worker
   std::set<std::string> running_ ABSL_GUARDED_BY(mu_);
   absl::Time notify_at_ ABSL_GUARDED_BY(mu_) = absl::InfiniteFuture();
+  absl::Time truncate_at_ ABSL_GUARDED_BY(mu_) = absl::InfinitePast();
   SyncerStats stats_ ABSL_GUARDED_BY(mu_);
   std::thread scheduler_;
   std::vector<std::thread> workers_;

@@ -2,6 +2,7 @@
 
 #include <atomic>
 
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "common/status_macros.h"
@@ -179,6 +180,11 @@ absl::Status Node::StartReplication(Parts& p, int bound_port) {
                                                      });
   Syncer::Options options;
   options.interval = interval;
+  if (!config.log_retention().empty()) {
+    if (!absl::SimpleAtoi(config.log_retention(), &options.log_retention)) {
+      return absl::InvalidArgumentError("--log-retention: not a number of entries");
+    }
+  }
   p.syncer = std::make_unique<Syncer>(p.replica.get(), p.peers.get(), p.transport.get(), options);
   p.live_syncer = p.syncer.get();
   p.replication_service->SetEndpoint(p.endpoint.get());

@@ -73,6 +73,7 @@ v1::NodeConfig DefaultNodeConfig() {
   config.set_http("127.0.0.1:7480");
   config.set_sync_interval("5s");
   config.set_log_level("info");
+  config.set_log_retention("1000000");
   return config;
 }
 
@@ -146,6 +147,12 @@ absl::Status ValidateNodeConfig(const v1::NodeConfig& config) {
   if (config.http() != "off") PACTO_RETURN_IF_ERROR(CheckAddress("http", config.http()));
   for (const std::string& peer : config.peers()) PACTO_RETURN_IF_ERROR(CheckAddress("peers", peer));
   PACTO_RETURN_IF_ERROR(SyncInterval(config).status());
+  if (!config.advertise().empty())
+    PACTO_RETURN_IF_ERROR(CheckAddress("advertise", config.advertise()));
+  uint64_t retention = 0;
+  if (!config.log_retention().empty() && !absl::SimpleAtoi(config.log_retention(), &retention)) {
+    return absl::InvalidArgumentError("--log-retention: must be a number of log entries");
+  }
   LogLevel level;
   if (!ParseLogLevel(config.log_level(), &level)) {
     return absl::InvalidArgumentError("--log-level: must be debug, info, warning or error");

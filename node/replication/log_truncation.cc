@@ -1,0 +1,53 @@
+#include "node/replication/log_truncation.h"
+
+#include "common/status_macros.h"
+#include "node/store/keys.h"
+
+namespace pacto {
+
+absl::StatusOr<TruncationResult> TruncateLog(Replica& replica,
+                                             const std::vector<VersionVector>& peer_vectors,
+                                             uint64_t retain, uint64_t max_entries) {
+  TruncationResult result;
+  absl::Status status = replica.pipeline().Execute(
+      [&](WriteContext& ctx) -> absl::Status {
+        const uint64_t log_next = ctx.applier().log_next();
+        Database* db = ctx.txn().database();
+        std::vector<std::pair<std::string, std::string>> doomed;  // log key, dot key
+        absl::Status bad;
+        result.oldest_position = log_next;
+        PACTO_RETURN_IF_ERROR(ctx.txn().Scan(
+            db->log(), std::string(kLogEntryPrefix),
+            [&](absl::string_view key, absl::string_view value) {
+              const uint64_t position = GetBigEndian64(key.substr(1));
+              v1::Entry entry;
+              if (!entry.ParseFromArray(value.data(), static_cast<int>(value.size()))) {
+                bad = absl::DataLossError("malformed log entry");
+                return false;
+              }
+              bool everyone_has_it = !peer_vectors.empty();
+              for (const VersionVector& vv : peer_vectors) {
+                everyone_has_it &= vv.Covers(entry.origin(), entry.seq());
+              }
+              const bool beyond_retention = log_next - position > retain;
+              if ((!everyone_has_it && !beyond_retention) || doomed.size() >= max_entries) {
+                result.oldest_position = position;
+                return false;
+              }
+              doomed.emplace_back(std::string(key), DotKey(entry.origin(), entry.seq()));
+              return true;
+            }));
+        PACTO_RETURN_IF_ERROR(bad);
+        for (const auto& [log_key, dot_key] : doomed) {
+          ctx.txn().Delete(db->log(), log_key);
+          ctx.txn().Delete(db->log(), dot_key);
+        }
+        result.removed = doomed.size();
+        return absl::OkStatus();
+      },
+      "truncation");
+  PACTO_RETURN_IF_ERROR(status);
+  return result;
+}
+
+}  // namespace pacto
