@@ -1,4 +1,5 @@
-// pacto report summary
+// pacto report summary | conflicts
+#include "client/cli/all_pages.h"
 #include "client/cli/commands.h"
 #include "client/cli/views.h"
 #include "common/status_macros.h"
@@ -23,6 +24,14 @@ absl::Status ReportSummary(CommandContext& ctx) {
   return absl::OkStatus();
 }
 
+absl::Status ReportConflicts(CommandContext& ctx) {
+  PACTO_ASSIGN_OR_RETURN(v1::ConflictsResponse all,
+                         FetchAllPages(v1::ConflictsRequest(), [&](const v1::ConflictsRequest& r) {
+                           return ctx.client.Conflicts(r);
+                         }));
+  return ctx.printer.PrintTable(ConflictsTable(all), all);
+}
+
 }  // namespace
 
 std::vector<CommandSpec> ReportCommands() {
@@ -31,6 +40,10 @@ std::vector<CommandSpec> ReportCommands() {
        .summary = "Federation-wide counts (chapters, members, persons, chapters by level), "
                   "as of the answering node.",
        .run = ReportSummary},
+      {.name = "report conflicts",
+       .summary = "Records holding concurrent versions (every version shown, the winner "
+                  "marked) and conflicts a merge revealed.",
+       .run = ReportConflicts},
   };
 }
 

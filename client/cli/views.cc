@@ -127,6 +127,22 @@ FieldList RemovalFields(const v1::RemoveMemberResponse& response) {
   return fields;
 }
 
+Table ConflictsTable(const v1::ConflictsResponse& response) {
+  Table table({"kind", "record", "version", "written_at", "winner", "value"});
+  for (const v1::Conflict& c : response.conflicts()) {
+    const std::string record = absl::StrCat(c.record_type(), " ", c.record_id());
+    if (c.versions().empty()) {
+      table.AddRow({c.kind(), record, "", "", "", c.detail()});
+      continue;
+    }
+    for (const v1::ConflictVersion& v : c.versions()) {
+      table.AddRow({c.kind(), record, absl::StrCat(v.origin(), ":", v.seq()), v.written_at(),
+                    v.winner() ? "yes" : "", v.kind() == "put" ? v.value_json() : v.kind()});
+    }
+  }
+  return table;
+}
+
 Table PeersTable(const v1::PeersResponse& response) {
   Table table({"address", "node_id", "region", "state", "last_sync", "peer_behind", "we_are_behind",
                "last_error"});

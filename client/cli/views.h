@@ -33,6 +33,9 @@ Table FormationTable(const v1::ListFormationResponse& response);
 // "chapters_by_level.LEVEL" row per level.
 Table SummaryTable(const v1::SummaryResponse& response);
 
+// `pacto report conflicts`: one row per version (or per semantic conflict).
+Table ConflictsTable(const v1::ConflictsResponse& response);
+
 // `pacto node peers`: each peer, its state, its last sync and who is behind whom.
 Table PeersTable(const v1::PeersResponse& response);
 // `pacto node sync`: each peer and how the round went.

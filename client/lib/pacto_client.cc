@@ -132,6 +132,7 @@ PACTO_UNARY_RPC(registry_, ListOfficers, v1::ListOfficersRequest, v1::ListOffice
 PACTO_UNARY_RPC(registry_, RecordFormation, v1::RecordFormationRequest, v1::FormationRecord)
 PACTO_UNARY_RPC(registry_, ListFormation, v1::ListFormationRequest, v1::ListFormationResponse)
 PACTO_UNARY_RPC(reports_, Summary, v1::SummaryRequest, v1::SummaryResponse)
+PACTO_UNARY_RPC(reports_, Conflicts, v1::ConflictsRequest, v1::ConflictsResponse)
 PACTO_UNARY_RPC(admin_, Status, v1::StatusRequest, v1::StatusResponse)
 PACTO_UNARY_RPC(admin_, Peers, v1::PeersRequest, v1::PeersResponse)
 PACTO_UNARY_RPC(admin_, Sync, v1::SyncRequest, v1::SyncResponse)

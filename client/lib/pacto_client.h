@@ -124,6 +124,7 @@ class Client {
 
   // --- Reports and Admin ---
   absl::StatusOr<v1::SummaryResponse> Summary(const v1::SummaryRequest& request) const;
+  absl::StatusOr<v1::ConflictsResponse> Conflicts(const v1::ConflictsRequest& request) const;
   absl::StatusOr<v1::StatusResponse> Status(const v1::StatusRequest& request) const;
   absl::StatusOr<v1::PeersResponse> Peers(const v1::PeersRequest& request) const;
   // A sync round with every peer of the node; may take as long as the slowest peer.

@@ -14,6 +14,8 @@ class ReportsService final : public v1::Reports::CallbackService {
 
   grpc::ServerUnaryReactor* Summary(grpc::CallbackServerContext* c, const v1::SummaryRequest* q,
                                     v1::SummaryResponse* r) override;
+  grpc::ServerUnaryReactor* Conflicts(grpc::CallbackServerContext* c, const v1::ConflictsRequest* q,
+                                      v1::ConflictsResponse* r) override;
 
  private:
   const Database* const db_;

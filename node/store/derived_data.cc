@@ -260,8 +260,19 @@ absl::Status DerivedData::CountMembership(WriteTxn& txn, const std::string& pers
   const bool connected = chapter_tally->connected();
 
   PACTO_ASSIGN_OR_RETURN(v1::PersonTally tally, ReadPersonTally(txn, person));
+  const bool was_multi = tally.active() >= 2;
   if (int d = StepActive(&tally, delta)) {
     PACTO_RETURN_IF_ERROR(tallies_->AddCounter(GlobalCounterKey(kActiveCounter), d));
+  }
+  // People with more than one active membership, for the conflicts and duplicates
+  // reports (a merge can leave someone active twice in one chapter).
+  if (const bool multi = tally.active() >= 2; multi != was_multi) {
+    const std::string key = IndexKey(IndexKind::kMultiMembers, "", person);
+    if (multi) {
+      txn.Put(db_->indexes(), key, "");
+    } else {
+      txn.Delete(db_->indexes(), key);
+    }
   }
   if (connected) {
     if (int d = StepConnected(&tally, delta)) {

@@ -51,6 +51,7 @@ enum class IndexKind : char {
   kOfficersByPerson = 'q',   // person → officer term
   kFormationByPerson = 'f',  // person → formation record
   kConflicts = 'x',          // "" → key of a record holding concurrent versions
+  kMultiMembers = 'y',       // "" → person with two or more active memberships
 };
 std::string IndexKey(IndexKind kind, absl::string_view owner, absl::string_view member);
 std::string IndexPrefix(IndexKind kind, absl::string_view owner);

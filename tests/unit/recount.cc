@@ -296,6 +296,14 @@ absl::StatusOr<IndexMap> RebuildIndexes(const Database& db) {
   for (const auto& [id, f] : snap.formation) {
     out[IndexKey(IndexKind::kFormationByPerson, f.person_id(), id)] = "";
   }
+  // People with two or more active memberships.
+  std::map<std::string, int> active_per_person;
+  for (const auto& [id, m] : snap.memberships) {
+    if (m.status() == "active") ++active_per_person[m.person_id()];
+  }
+  for (const auto& [person, n] : active_per_person) {
+    if (n >= 2) out[IndexKey(IndexKind::kMultiMembers, "", person)] = "";
+  }
   // Records holding concurrent versions.
   std::unique_ptr<rocksdb::Iterator> it(db.db()->NewIterator(rocksdb::ReadOptions(), db.records()));
   for (it->SeekToFirst(); it->Valid(); it->Next()) {
