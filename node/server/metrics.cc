@@ -16,7 +16,9 @@ void Metric(std::string* out, absl::string_view name, absl::string_view type,
 
 }  // namespace
 
-std::string RenderMetrics(const Database& db, const CommitPipeline::Stats& pipeline) {
+std::string RenderMetrics(const MetricsSources& sources) {
+  const Database& db = *sources.db;
+  const CommitPipeline::Stats& pipeline = sources.pipeline;
   std::string out;
   Metric(&out, "pacto_commit_groups_total", "counter",
          "Write batches committed (each one WAL sync).", static_cast<double>(pipeline.groups));
@@ -36,6 +38,42 @@ std::string RenderMetrics(const Database& db, const CommitPipeline::Stats& pipel
       Metric(&out, absl::StrCat("pacto_", name), "gauge", "Federation-wide count.",
              static_cast<double>(*v));
     }
+  }
+  if (sources.syncer != nullptr) {
+    const SyncerStats s = sources.syncer->stats();
+    Metric(&out, "pacto_sync_sessions_total", "counter", "Pull sessions this node ran.",
+           static_cast<double>(s.sessions));
+    Metric(&out, "pacto_sync_failures_total", "counter", "Pull sessions that failed.",
+           static_cast<double>(s.failures));
+    Metric(&out, "pacto_replicated_entries_applied_total", "counter",
+           "Entries from peers applied here.", static_cast<double>(s.entries_applied));
+    Metric(&out, "pacto_sync_bytes_received_total", "counter",
+           "Replication payload bytes received.", static_cast<double>(s.bytes_received));
+    Metric(&out, "pacto_snapshots_taken_total", "counter", "State snapshots merged here.",
+           static_cast<double>(s.snapshots));
+    Metric(&out, "pacto_log_entries_truncated_total", "counter",
+           "Log entries dropped because every peer had them (or past retention).",
+           static_cast<double>(s.log_entries_truncated));
+  }
+  if (sources.endpoint != nullptr) {
+    const EndpointStats& e = sources.endpoint->stats();
+    Metric(&out, "pacto_pulls_served_total", "counter", "Pull sessions served to peers.",
+           static_cast<double>(e.pulls_served.load()));
+    Metric(&out, "pacto_entries_sent_total", "counter", "Entries shipped to peers.",
+           static_cast<double>(e.entries_sent.load()));
+    Metric(&out, "pacto_sync_bytes_sent_total", "counter", "Replication payload bytes sent.",
+           static_cast<double>(e.bytes_sent.load()));
+    Metric(&out, "pacto_snapshots_served_total", "counter", "State snapshots sent to peers.",
+           static_cast<double>(e.snapshots_served.load()));
+  }
+  if (sources.peers != nullptr) {
+    int failing = 0;
+    std::vector<v1::PeerRecord> peers = sources.peers->List();
+    for (const v1::PeerRecord& p : peers) failing += p.failures() > 0 ? 1 : 0;
+    Metric(&out, "pacto_peers", "gauge", "Peers this node knows.",
+           static_cast<double>(peers.size()));
+    Metric(&out, "pacto_peers_failing", "gauge", "Peers whose last session failed.",
+           static_cast<double>(failing));
   }
   return out;
 }

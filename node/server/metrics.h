@@ -4,12 +4,24 @@
 
 #include <string>
 
+#include "node/replication/endpoint.h"
+#include "node/replication/peer_directory.h"
+#include "node/replication/syncer.h"
 #include "node/store/commit_pipeline.h"
 #include "node/store/database.h"
 
 namespace pacto {
 
-std::string RenderMetrics(const Database& db, const CommitPipeline::Stats& pipeline);
+struct MetricsSources {
+  const Database* db = nullptr;
+  CommitPipeline::Stats pipeline;
+  // Replication, once it runs (null before).
+  const Syncer* syncer = nullptr;
+  const ReplicationEndpoint* endpoint = nullptr;
+  const PeerDirectory* peers = nullptr;
+};
+
+std::string RenderMetrics(const MetricsSources& sources);
 
 }  // namespace pacto
 

@@ -144,7 +144,15 @@ absl::StatusOr<std::unique_ptr<Node>> Node::Start(const v1::NodeConfig& config) 
     HttpEndpoint::Handlers handlers;
     handlers.healthy = [raw] { return raw->serving.load(); };
     handlers.metrics = [raw] {
-      return RenderMetrics(raw->replica->db(), raw->replica->pipeline().stats());
+      MetricsSources sources;
+      sources.db = &raw->replica->db();
+      sources.pipeline = raw->replica->pipeline().stats();
+      sources.syncer = raw->live_syncer.load();
+      if (sources.syncer != nullptr) {
+        sources.endpoint = raw->endpoint.get();
+        sources.peers = raw->peers.get();
+      }
+      return RenderMetrics(sources);
     };
     absl::StatusOr<std::unique_ptr<HttpEndpoint>> http =
         HttpEndpoint::Start(config.http(), std::move(handlers));
