@@ -23,7 +23,7 @@ absl::StatusOr<std::unique_ptr<Replica>> Replica::Open(Options options) {
   std::unique_ptr<Replica> replica(new Replica(std::move(options)));
   Replica& r = *replica;
   PACTO_ASSIGN_OR_RETURN(r.db_, Database::Open(r.options_.database));
-  r.applier_ = std::make_unique<Applier>(r.db_.get());
+  r.applier_ = std::make_unique<Applier>(r.db_.get(), r.options_.clock);
   PACTO_RETURN_IF_ERROR(r.applier_->Reload());
   r.hlc_ = std::make_unique<HybridClock>(r.options_.clock, r.options_.max_clock_offset);
   r.hlc_->Restore(LastLoggedHlc(*r.db_, r.applier_->log_next()));

@@ -1,5 +1,7 @@
 #include "node/store/applier.h"
 
+#include <algorithm>
+
 #include "absl/strings/str_cat.h"
 #include "common/status_macros.h"
 #include "node/store/keys.h"
@@ -9,7 +11,8 @@
 
 namespace pacto {
 
-Applier::Applier(Database* db) : db_(db), tallies_(db), derived_(db, &tallies_, &structure_) {}
+Applier::Applier(Database* db, const Clock* clock)
+    : db_(db), tallies_(db), derived_(db, &tallies_, &structure_), clock_(clock) {}
 
 absl::Status Applier::Reload() {
   tallies_.Reset();
@@ -26,6 +29,16 @@ absl::Status Applier::Reload() {
             GetBigEndian64(ToView(it->value())));
   }
   if (!it->status().ok()) return FromRocks(it->status(), "reading the version vector");
+  origins_.clear();
+  for (it->Seek(kOriginStatePrefix); it->Valid() && it->key().starts_with(kOriginStatePrefix);
+       it->Next()) {
+    v1::OriginState origin;
+    if (!origin.ParseFromArray(it->value().data(), static_cast<int>(it->value().size()))) {
+      return absl::DataLossError("malformed origin state");
+    }
+    origins_[std::string(ToView(it->key()).substr(sizeof(kOriginStatePrefix) - 1))] = origin;
+  }
+  if (!it->status().ok()) return FromRocks(it->status(), "reading origin states");
   std::string value;
   rocksdb::Status s = db_->db()->Get(rocksdb::ReadOptions(), db_->meta(), kDigestKey, &value);
   if (!s.ok() && !s.IsNotFound()) return FromRocks(s, "reading the digest");
@@ -125,6 +138,9 @@ void Applier::MergeVersionVector(const VersionVector& remote_vv) {
   for (const auto& [origin, seq] : remote_vv.entries()) {
     if (seq > vv_.Get(origin)) {
       vv_.Set(origin, seq);
+      v1::OriginState& state = origins_[origin];
+      state.set_seq(seq);
+      state.set_received_ms(absl::ToUnixMillis(clock_->Now()));
       dirty_origins_.push_back(origin);
       dirty_ = true;
     }
@@ -142,6 +158,11 @@ absl::Status Applier::EndEntry(WriteTxn& txn) {
   PutBigEndian64(&encoded, position);
   txn.Put(db_->log(), DotKey(entry.origin(), entry.seq()), encoded);
   vv_.Set(entry.origin(), entry.seq());
+  v1::OriginState& origin = origins_[entry.origin()];
+  origin.set_seq(entry.seq());
+  origin.set_newest_hlc(std::max(origin.newest_hlc(), entry.hlc()));
+  if (!entry.origin_region().empty()) origin.set_region(entry.origin_region());
+  origin.set_received_ms(absl::ToUnixMillis(clock_->Now()));
   dirty_origins_.push_back(entry.origin());
   dirty_ = true;
   return absl::OkStatus();
@@ -218,6 +239,8 @@ void Applier::FlushTo(WriteTxn& txn) {
     std::string value;
     PutBigEndian64(&value, vv_.Get(origin));
     txn.Put(db_->meta(), VersionVectorKey(origin), value);
+    txn.Put(db_->meta(), absl::StrCat(kOriginStatePrefix, origin),
+            origins_[origin].SerializeAsString());
   }
   dirty_origins_.clear();
   dirty_ = false;

@@ -17,11 +17,13 @@
 #define PACTO_NODE_STORE_APPLIER_H_
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "node/base/clock.h"
 #include "node/store/database.h"
 #include "node/store/derived_data.h"
 #include "node/store/digest.h"
@@ -35,7 +37,8 @@ namespace pacto {
 
 class Applier {
  public:
-  explicit Applier(Database* db);
+  // `clock` (time an entry was received, for freshness) must outlive the applier.
+  explicit Applier(Database* db, const Clock* clock = SystemClock());
 
   // Loads the version vector, digest and log cursor from the database.
   absl::Status Reload();
@@ -95,7 +98,9 @@ class Applier {
   StructureCache structure_;
   DerivedData derived_;
 
+  const Clock* const clock_;
   VersionVector vv_;
+  std::map<std::string, v1::OriginState> origins_;
   Digest digest_;
   uint64_t log_next_ = 0;
   bool dirty_ = false;

@@ -18,6 +18,18 @@ absl::StatusOr<CommittedState> ReadCommittedState(const ReadView& view) {
                                     return true;
                                   }));
   PACTO_RETURN_IF_ERROR(bad);
+  PACTO_RETURN_IF_ERROR(
+      view.Scan(view.db().meta(), kOriginStatePrefix, "",
+                [&](absl::string_view origin, absl::string_view value) {
+                  v1::OriginState parsed;
+                  if (!parsed.ParseFromArray(value.data(), static_cast<int>(value.size()))) {
+                    bad = absl::DataLossError("malformed origin state");
+                    return false;
+                  }
+                  state.origins[std::string(origin)] = std::move(parsed);
+                  return true;
+                }));
+  PACTO_RETURN_IF_ERROR(bad);
   std::string value;
   PACTO_ASSIGN_OR_RETURN(bool found, view.Get(view.db().meta(), kDigestKey, &value));
   if (found) state.digest = Digest::Decode(value);

@@ -5,6 +5,8 @@
 #define PACTO_NODE_STORE_COMMITTED_STATE_H_
 
 #include <cstdint>
+#include <map>
+#include <string>
 
 #include "absl/status/statusor.h"
 #include "node/store/digest.h"
@@ -16,7 +18,8 @@ namespace pacto {
 struct CommittedState {
   VersionVector version_vector;
   Digest digest;
-  uint64_t log_next = 0;  // position the next log entry will take
+  uint64_t log_next = 0;                           // position the next log entry will take
+  std::map<std::string, v1::OriginState> origins;  // by origin node id
 };
 
 absl::StatusOr<CommittedState> ReadCommittedState(const ReadView& view);

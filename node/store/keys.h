@@ -68,6 +68,7 @@ inline constexpr char kIdentityKey[] = "identity";
 inline constexpr char kDigestKey[] = "digest";
 inline constexpr char kLogNextKey[] = "log_next";
 inline constexpr char kVersionVectorPrefix[] = "vv/";
+inline constexpr char kOriginStatePrefix[] = "origin/";  // + origin → OriginState
 std::string VersionVectorKey(absl::string_view origin);
 
 }  // namespace pacto
