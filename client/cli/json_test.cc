@@ -14,9 +14,10 @@ TEST(JsonTest, SnakeCaseNamesAndZeroesPresent) {
   summary.set_as_of_node("n1");
   absl::StatusOr<std::string> json = ToJson(summary);
   ASSERT_TRUE(json.ok()) << json.status();
-  EXPECT_EQ(*json,
-            "{\"chapters\":3,\"active_members\":0,\"federation_members\":0,\"persons\":0,"
-            "\"chapters_by_level\":[],\"as_of_node\":\"n1\",\"version_vector\":{}}");
+  EXPECT_EQ(
+      *json,
+      "{\"chapters\":3,\"active_members\":0,\"federation_members\":0,\"persons\":0,"
+      "\"chapters_by_level\":[],\"as_of_node\":\"n1\",\"version_vector\":{},\"by_sector\":[]}");
 }
 
 TEST(JsonTest, ChapterFields) {

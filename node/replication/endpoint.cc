@@ -33,6 +33,8 @@ absl::Status ReplicationEndpoint::Pull(const v1::PullRequest& request,
   }
   v1::PullDone done;
   *done.mutable_callee() = self_;
+  for (const auto& [node_id, ms] : peers_->HeardFrom()) (*done.mutable_heard_from())[node_id] = ms;
+  (*done.mutable_heard_from())[self_.node_id()] = absl::ToUnixMillis(absl::Now());
   if (request.peers_hash() != peers_->Hash()) {
     for (v1::NodeInfo& info : peers_->Infos()) *done.add_peers() = std::move(info);
   }

@@ -10,6 +10,7 @@ namespace pacto {
 namespace {
 
 constexpr char kPeerPrefix[] = "peer/";
+constexpr char kHeardPrefix[] = "heard/";
 
 }  // namespace
 
@@ -27,6 +28,11 @@ absl::StatusOr<std::unique_ptr<PeerDirectory>> PeerDirectory::Load(Database* db,
     directory->peers_[record.info().address()] = std::move(record);
   }
   if (!it->status().ok()) return FromRocks(it->status(), "reading peers");
+  for (it->Seek(kHeardPrefix); it->Valid() && it->key().starts_with(kHeardPrefix); it->Next()) {
+    if (it->value().size() != 8) continue;
+    directory->heard_[std::string(ToView(it->key()).substr(sizeof(kHeardPrefix) - 1))] =
+        static_cast<int64_t>(GetBigEndian64(ToView(it->value())));
+  }
   return directory;
 }
 
@@ -86,9 +92,32 @@ void PeerDirectory::RecordTheirVector(const std::string& address, const VersionV
   Save(it->second);
 }
 
+void PeerDirectory::Heard(const std::string& node_id, int64_t unix_ms) {
+  if (node_id.empty()) return;
+  absl::MutexLock lock(&mu_);
+  int64_t& known = heard_[node_id];
+  if (unix_ms <= known) return;
+  known = unix_ms;
+  std::string value;
+  PutBigEndian64(&value, static_cast<uint64_t>(unix_ms));
+  db_->db()->Put(rocksdb::WriteOptions(), db_->meta(), absl::StrCat(kHeardPrefix, node_id), value);
+}
+
+void PeerDirectory::MergeHeard(const google::protobuf::Map<std::string, int64_t>& heard) {
+  for (const auto& [node_id, ms] : heard) {
+    if (node_id != self_.node_id()) Heard(node_id, ms);
+  }
+}
+
+std::map<std::string, int64_t> PeerDirectory::HeardFrom() const {
+  absl::MutexLock lock(&mu_);
+  return heard_;
+}
+
 void PeerDirectory::RecordSuccess(const std::string& address, const v1::NodeInfo& callee,
                                   absl::Time now) {
   Learn(callee);
+  Heard(callee.node_id(), absl::ToUnixMillis(now));
   absl::MutexLock lock(&mu_);
   auto it = peers_.find(address);
   if (it == peers_.end()) return;

@@ -37,6 +37,12 @@ class PeerDirectory {
   void RecordSuccess(const std::string& address, const v1::NodeInfo& callee, absl::Time now);
   void RecordFailure(const std::string& address, const std::string& error, absl::Time now);
 
+  // Freshness: when this node last heard from each origin node, directly (a session
+  // with it) or through others (their own heard-from times, passed along). Max-merged.
+  void Heard(const std::string& node_id, int64_t unix_ms);
+  void MergeHeard(const google::protobuf::Map<std::string, int64_t>& heard);
+  std::map<std::string, int64_t> HeardFrom() const;
+
   std::vector<v1::PeerRecord> List() const;
   std::optional<v1::PeerRecord> Get(const std::string& address) const;
   // Every peer's identity, for the lists nodes exchange.
@@ -55,6 +61,7 @@ class PeerDirectory {
   const v1::NodeInfo self_;
   mutable absl::Mutex mu_;
   std::map<std::string, v1::PeerRecord> peers_ ABSL_GUARDED_BY(mu_);  // by address
+  std::map<std::string, int64_t> heard_ ABSL_GUARDED_BY(mu_);         // by node id
 };
 
 }  // namespace pacto

@@ -93,6 +93,7 @@ absl::StatusOr<SessionOutcome> PullFrom(Replica& replica, PeerDirectory& peers,
       peers.RecordTheirVector(address, VersionVector::FromProto(outcome.done.version_vector()),
                               now);
       for (const v1::NodeInfo& info : outcome.done.peers()) peers.Learn(info);
+      peers.MergeHeard(outcome.done.heard_from());
       return outcome;
     }
     if (!snapshot) return absl::UnavailableError("the pull stream ended before its last message");

@@ -37,15 +37,28 @@ v1::RegionTally* RegionEntry(v1::PersonTally* tally, const std::string& region) 
   return added;
 }
 
-void DropEmptyRegions(v1::PersonTally* tally) {
-  auto* regions = tally->mutable_regions();
-  for (int i = 0; i < regions->size();) {
-    if (regions->Get(i).active() == 0 && regions->Get(i).connected() == 0) {
-      regions->DeleteSubrange(i, 1);
+v1::RegionTally* SectorEntry(v1::PersonTally* tally, const std::string& sector) {
+  for (auto& s : *tally->mutable_sectors()) {
+    if (s.region() == sector) return &s;
+  }
+  v1::RegionTally* added = tally->add_sectors();
+  added->set_region(sector);
+  return added;
+}
+
+void DropEmpty(google::protobuf::RepeatedPtrField<v1::RegionTally>* entries) {
+  for (int i = 0; i < entries->size();) {
+    if (entries->Get(i).active() == 0 && entries->Get(i).connected() == 0) {
+      entries->DeleteSubrange(i, 1);
     } else {
       ++i;
     }
   }
+}
+
+void DropEmptyRegions(v1::PersonTally* tally) {
+  DropEmpty(tally->mutable_regions());
+  DropEmpty(tally->mutable_sectors());
 }
 
 }  // namespace
@@ -99,12 +112,14 @@ absl::Status DerivedData::OnChapter(WriteTxn& txn, const std::string& id, const 
                                     const std::string* after) {
   PACTO_ASSIGN_OR_RETURN(auto b, ParseValue<v1::Chapter>(before));
   PACTO_ASSIGN_OR_RETURN(auto a, ParseValue<v1::Chapter>(after));
-  if (b && a && b->region() == a->region() && b->level() == a->level()) {
+  if (b && a && b->region() == a->region() && b->level() == a->level() &&
+      b->sector() == a->sector()) {
     return absl::OkStatus();  // a rename or a status change: nothing derived moves
   }
-  // Members counted under the chapter's old region (or under none while it was not
-  // live) move with it: uncount them as things were, then count them as they are.
-  const bool region_moves = (b ? b->region() : "") != (a ? a->region() : "");
+  // Members counted under the chapter's old region and sector (or under none while it
+  // was not live) move with it: uncount them as things were, then as they are.
+  const bool region_moves = (b ? b->region() : "") != (a ? a->region() : "") ||
+                            (b ? b->sector() : "") != (a ? a->sector() : "");
   std::vector<std::string> members;
   if (region_moves) {
     PACTO_RETURN_IF_ERROR(txn.Scan(db_->indexes(), IndexPrefix(IndexKind::kMembersByChapter, id),
@@ -119,6 +134,7 @@ absl::Status DerivedData::OnChapter(WriteTxn& txn, const std::string& id, const 
     if (b) {
       old_info.region = b->region();
       old_info.level = b->level();
+      old_info.sector = b->sector();
     }
     structure_->PutChapter(id, old_info);
     for (const std::string& person : members) {
@@ -242,7 +258,8 @@ absl::StatusOr<v1::PersonTally> ReadPersonTally(WriteTxn& txn, const std::string
 
 void WritePersonTally(WriteTxn& txn, const std::string& person, v1::PersonTally* tally) {
   DropEmptyRegions(tally);
-  if (tally->active() == 0 && tally->connected() == 0 && tally->regions_size() == 0) {
+  if (tally->active() == 0 && tally->connected() == 0 && tally->regions_size() == 0 &&
+      tally->sectors_size() == 0) {
     txn.Delete(txn.database()->tallies(), PersonTallyKey(person));
   } else {
     txn.Put(txn.database()->tallies(), PersonTallyKey(person), tally->SerializeAsString());
@@ -293,6 +310,12 @@ absl::Status DerivedData::CountMembership(WriteTxn& txn, const std::string& pers
               tallies_->AddCounter(RegionCounterKey(region, kFederationCounter), d));
         }
       }
+    }
+  }
+  if (!info.sector.empty()) {
+    v1::RegionTally* sector = SectorEntry(&tally, info.sector);
+    if (int d = StepActive(sector, delta)) {
+      PACTO_RETURN_IF_ERROR(tallies_->AddCounter(SectorCounterKey(info.sector, kActiveCounter), d));
     }
   }
   WritePersonTally(txn, person, &tally);

@@ -36,6 +36,7 @@ absl::StatusOr<StructureCache::ChapterInfo> StructureCache::Chapter(WriteTxn& tx
   info.live = *live;
   info.region = chapter.region();
   info.level = chapter.level();
+  info.sector = chapter.sector();
   chapters_[id] = info;
   return info;
 }

@@ -21,6 +21,7 @@ class StructureCache {
     bool live = false;
     std::string region;
     std::string level;
+    std::string sector;
   };
 
   // The region and its ancestors, nearest first. A region not (yet) known yields just

@@ -25,6 +25,13 @@ std::string RegionCounterKey(absl::string_view region, absl::string_view name) {
   return key;
 }
 
+std::string SectorCounterKey(absl::string_view sector, absl::string_view name) {
+  std::string key = absl::StrCat("s", sector);
+  key.push_back('\0');
+  key.append(name.data(), name.size());
+  return key;
+}
+
 std::string ChapterTallyKey(absl::string_view chapter) { return absl::StrCat("c", chapter); }
 std::string PersonTallyKey(absl::string_view person) { return absl::StrCat("p", person); }
 

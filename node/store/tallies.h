@@ -7,6 +7,7 @@
 // Key layout in the tallies family:
 //   'g' name                 → int64 counter (federation-wide)
 //   'r' region \0 name       → int64 counter (the region's subtree)
+//   's' sector \0 name       → int64 counter (chapters of the sector)
 //   'c' chapter              → ChapterTally
 //   'p' person               → PersonTally (read and written through the WriteTxn)
 //
@@ -36,6 +37,8 @@ std::string LevelCounter(absl::string_view level);  // chapters of one level
 
 std::string GlobalCounterKey(absl::string_view name);
 std::string RegionCounterKey(absl::string_view region, absl::string_view name);
+// 's' sector \0 name: chapters and active members (distinct people) of one sector.
+std::string SectorCounterKey(absl::string_view sector, absl::string_view name);
 std::string ChapterTallyKey(absl::string_view chapter);
 std::string PersonTallyKey(absl::string_view person);
 

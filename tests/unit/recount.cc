@@ -156,12 +156,16 @@ absl::StatusOr<CountMap> RecountFromRecords(const Database& db) {
     for (const std::string& r : RegionChain(snap, chapter.region())) {
       Bump(&counts, absl::StrCat("region/", r, "/", kChaptersCounter));
     }
+    if (!chapter.sector().empty()) {
+      Bump(&counts, absl::StrCat("sector/", chapter.sector(), "/", kChaptersCounter));
+    }
     if (connectivity.Connected(id)) Bump(&counts, absl::StrCat("chapter/", id, "/connected"));
   }
 
   // Per-person tallies first; the distinct-person counters follow from them.
   std::set<std::string> people;
   std::set<std::pair<std::string, std::string>> person_regions;
+  std::set<std::pair<std::string, std::string>> person_sectors;
   for (const auto& [id, m] : snap.memberships) {
     if (m.status() != "active") continue;
     const std::string& p = m.person_id();
@@ -172,6 +176,10 @@ absl::StatusOr<CountMap> RecountFromRecords(const Database& db) {
     if (connected) Bump(&counts, absl::StrCat("person/", p, "/connected"));
     auto chapter = snap.chapters.find(m.chapter_id());
     if (chapter == snap.chapters.end()) continue;
+    if (const std::string& sector = chapter->second.sector(); !sector.empty()) {
+      person_sectors.emplace(p, sector);
+      Bump(&counts, absl::StrCat("person/", p, "/sector/", sector, "/active"));
+    }
     for (const std::string& r : RegionChain(snap, chapter->second.region())) {
       person_regions.emplace(p, r);
       Bump(&counts, absl::StrCat("person/", p, "/region/", r, "/active"));
@@ -192,6 +200,11 @@ absl::StatusOr<CountMap> RecountFromRecords(const Database& db) {
       Bump(&counts, absl::StrCat("region/", r, "/", kFederationCounter));
     }
   }
+  for (const auto& [p, sector] : person_sectors) {
+    if (counts[absl::StrCat("person/", p, "/sector/", sector, "/active")] > 0) {
+      Bump(&counts, absl::StrCat("sector/", sector, "/", kActiveCounter));
+    }
+  }
   DropZeros(&counts);
   return counts;
 }
@@ -206,7 +219,8 @@ absl::StatusOr<CountMap> ReadStoredCounts(const Database& db) {
     const absl::string_view rest = key.substr(1);
     switch (key[0]) {
       case 'g':
-      case 'r': {
+      case 'r':
+      case 's': {
         if (value.size() != 8) return absl::DataLossError(absl::StrCat("malformed counter ", key));
         const int64_t v = static_cast<int64_t>(GetBigEndian64(value));
         if (key[0] == 'g') {
@@ -214,9 +228,10 @@ absl::StatusOr<CountMap> ReadStoredCounts(const Database& db) {
         } else {
           const size_t nul = rest.find('\0');
           if (nul == absl::string_view::npos) {
-            return absl::DataLossError(absl::StrCat("malformed region counter key ", key));
+            return absl::DataLossError(absl::StrCat("malformed counter key ", key));
           }
-          counts[absl::StrCat("region/", rest.substr(0, nul), "/", rest.substr(nul + 1))] = v;
+          counts[absl::StrCat(key[0] == 'r' ? "region/" : "sector/", rest.substr(0, nul), "/",
+                              rest.substr(nul + 1))] = v;
         }
         break;
       }
@@ -241,6 +256,9 @@ absl::StatusOr<CountMap> ReadStoredCounts(const Database& db) {
           counts[absl::StrCat("person/", rest, "/region/", r.region(), "/connected")] =
               r.connected();
         }
+        for (const v1::RegionTally& s : tally.sectors()) {
+          counts[absl::StrCat("person/", rest, "/sector/", s.region(), "/active")] = s.active();
+        }
         break;
       }
       default:
@@ -261,7 +279,7 @@ CountMap GlobalCounts(const CountMap& counts) {
   CountMap out;
   for (const auto& [name, value] : counts) {
     if (absl::StartsWith(name, "region/") || absl::StartsWith(name, "chapter/") ||
-        absl::StartsWith(name, "person/")) {
+        absl::StartsWith(name, "person/") || absl::StartsWith(name, "sector/")) {
       continue;
     }
     out[name] = value;

@@ -16,9 +16,12 @@
 //                       the region or a descendant (following live region records'
 //                       parents), distinct persons with an active membership in such
 //                       a chapter, and of those the federation members
+//   sector/<s>/chapters, sector/<s>/active_members   chapters of the sector, and
+//                       distinct persons with an active membership in one of them
 //   chapter/<id>/active_memberships, chapter/<id>/connected   (ChapterTally)
 //   person/<id>/active, person/<id>/connected,
 //   person/<id>/region/<code>/active, .../connected          (PersonTally)
+//   person/<id>/sector/<s>/active
 // Counts that are zero are left out on both sides, so "never written" and "back to
 // zero" compare equal.
 //
