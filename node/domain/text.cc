@@ -49,4 +49,45 @@ absl::StatusOr<std::string> CleanText(absl::string_view field, absl::string_view
   return out;
 }
 
+std::string FoldForMatching(absl::string_view name) {
+  // Two-byte UTF-8 sequences (C3 xx) of accented Latin letters → plain letters.
+  static constexpr struct {
+    unsigned char second;
+    char plain;
+  } kFolds[] = {{0x80, 'a'}, {0x81, 'a'}, {0x82, 'a'}, {0x83, 'a'}, {0x84, 'a'}, {0x85, 'a'},
+                {0x87, 'c'}, {0x88, 'e'}, {0x89, 'e'}, {0x8A, 'e'}, {0x8B, 'e'}, {0x8C, 'i'},
+                {0x8D, 'i'}, {0x8E, 'i'}, {0x8F, 'i'}, {0x91, 'n'}, {0x92, 'o'}, {0x93, 'o'},
+                {0x94, 'o'}, {0x95, 'o'}, {0x96, 'o'}, {0x99, 'u'}, {0x9A, 'u'}, {0x9B, 'u'},
+                {0x9C, 'u'}, {0x9D, 'y'}, {0xA0, 'a'}, {0xA1, 'a'}, {0xA2, 'a'}, {0xA3, 'a'},
+                {0xA4, 'a'}, {0xA5, 'a'}, {0xA7, 'c'}, {0xA8, 'e'}, {0xA9, 'e'}, {0xAA, 'e'},
+                {0xAB, 'e'}, {0xAC, 'i'}, {0xAD, 'i'}, {0xAE, 'i'}, {0xAF, 'i'}, {0xB1, 'n'},
+                {0xB2, 'o'}, {0xB3, 'o'}, {0xB4, 'o'}, {0xB5, 'o'}, {0xB6, 'o'}, {0xB9, 'u'},
+                {0xBA, 'u'}, {0xBB, 'u'}, {0xBC, 'u'}, {0xBD, 'y'}, {0xBF, 'y'}};
+  std::string out;
+  bool space = false;
+  for (size_t i = 0; i < name.size(); ++i) {
+    unsigned char c = static_cast<unsigned char>(name[i]);
+    char letter = 0;
+    if (c == 0xC3 && i + 1 < name.size()) {
+      unsigned char next = static_cast<unsigned char>(name[i + 1]);
+      for (const auto& fold : kFolds) {
+        if (fold.second == next) letter = fold.plain;
+      }
+      if (letter != 0) ++i;
+    } else if (c < 0x80 && absl::ascii_isalnum(c)) {
+      letter = absl::ascii_tolower(c);
+    } else if (c >= 0x80) {
+      letter = static_cast<char>(c);  // other letters are kept as they are
+    }
+    if (letter == 0) {
+      space = !out.empty();
+      continue;
+    }
+    if (space) out.push_back(' ');
+    space = false;
+    out.push_back(letter);
+  }
+  return out;
+}
+
 }  // namespace pacto

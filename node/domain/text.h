@@ -22,6 +22,11 @@ absl::StatusOr<std::string> CleanText(absl::string_view field, absl::string_view
 absl::StatusOr<std::string> CleanOptionalText(absl::string_view field, absl::string_view value,
                                               size_t max_chars = kMaxNameChars);
 
+// A name folded for matching people: lower case, the accents of Spanish and the
+// common Latin letters removed (á→a, ñ→n, ü→u, ...), punctuation dropped, runs of
+// spaces collapsed. "José  MAMANI-Quispe" and "jose mamani quispe" fold alike.
+std::string FoldForMatching(absl::string_view name);
+
 }  // namespace pacto
 
 #endif  // PACTO_NODE_DOMAIN_TEXT_H_

@@ -81,15 +81,26 @@ absl::StatusOr<std::unique_ptr<Node>> Node::Start(const v1::NodeConfig& config) 
   replica_options.federation_key = std::move(key);
   PACTO_ASSIGN_OR_RETURN(parts->replica, Replica::Open(std::move(replica_options)));
   Database* db = &parts->replica->db();
+  Parts* raw = parts.get();
 
   parts->started = absl::Now();
-  Parts* raw = parts.get();
   // Every commit may be news for the peers.
   parts->replica->pipeline().SetCommitListener([raw] {
     if (Syncer* syncer = raw->live_syncer.load()) syncer->LocalCommit();
   });
-  parts->registry_service = std::make_unique<RegistryService>(&parts->replica->registry());
-  parts->reports_service = std::make_unique<ReportsService>(db);
+  parts->registry_service = std::make_unique<RegistryService>(&parts->replica->registry(), db);
+  PACTO_ASSIGN_OR_RETURN(RequiredRoleMap required_roles,
+                         config.required_roles().empty()
+                             ? absl::StatusOr<RequiredRoleMap>(DefaultRequiredRoles())
+                             : ParseRequiredRoles(config.required_roles()));
+  parts->reports_service = std::make_unique<ReportsService>([raw, required_roles] {
+    ReportContext context;
+    context.db = &raw->replica->db();
+    context.peers = raw->live_syncer.load() != nullptr ? raw->peers.get() : nullptr;
+    context.now = absl::Now();
+    context.required_roles = required_roles;
+    return context;
+  });
   parts->replication_service = std::make_unique<ReplicationService>();
   AdminService::Deps admin;
   admin.db = db;

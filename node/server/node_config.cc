@@ -14,6 +14,7 @@
 #include "google/protobuf/io/tokenizer.h"
 #include "google/protobuf/text_format.h"
 #include "node/base/log.h"
+#include "node/reports/report_context.h"
 
 namespace pacto {
 namespace {
@@ -149,6 +150,13 @@ absl::Status ValidateNodeConfig(const v1::NodeConfig& config) {
   PACTO_RETURN_IF_ERROR(SyncInterval(config).status());
   if (!config.advertise().empty())
     PACTO_RETURN_IF_ERROR(CheckAddress("advertise", config.advertise()));
+  if (!config.required_roles().empty()) {
+    absl::StatusOr<RequiredRoleMap> roles = ParseRequiredRoles(config.required_roles());
+    if (!roles.ok()) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("--required-roles: ", roles.status().message()));
+    }
+  }
   uint64_t retention = 0;
   if (!config.log_retention().empty() && !absl::SimpleAtoi(config.log_retention(), &retention)) {
     return absl::InvalidArgumentError("--log-retention: must be a number of log entries");

@@ -1,5 +1,6 @@
 #include "node/server/registry_service.h"
 
+#include "node/server/export_reactor.h"
 #include "node/server/grpc_status.h"
 #include "node/server/import_reactor.h"
 
@@ -66,6 +67,11 @@ PACTO_READ(ListFormation, v1::ListFormationRequest, v1::ListFormationResponse)
 
 #undef PACTO_WRITE
 #undef PACTO_READ
+
+grpc::ServerWriteReactor<v1::ExportMembersResponse>* RegistryService::ExportMembers(
+    Ctx*, const v1::ExportMembersRequest* q) {
+  return new ExportReactor(db_, *q);
+}
 
 grpc::ServerReadReactor<v1::ImportMembersRequest>* RegistryService::ImportMembers(
     Ctx* c, v1::ImportMembersResponse* r) {

@@ -11,7 +11,7 @@ namespace pacto {
 class RegistryService final : public v1::Registry::CallbackService {
  public:
   // `registry` must outlive the service.
-  explicit RegistryService(Registry* registry) : registry_(registry) {}
+  RegistryService(Registry* registry, const Database* db) : registry_(registry), db_(db) {}
 
   using Reactor = grpc::ServerUnaryReactor;
   using Ctx = grpc::CallbackServerContext;
@@ -45,6 +45,8 @@ class RegistryService final : public v1::Registry::CallbackService {
                            v1::FormationRecord* r) override;
   Reactor* ListFormation(Ctx* c, const v1::ListFormationRequest* q,
                          v1::ListFormationResponse* r) override;
+  grpc::ServerWriteReactor<v1::ExportMembersResponse>* ExportMembers(
+      Ctx* c, const v1::ExportMembersRequest* q) override;
 
  private:
   template <typename Req, typename Resp>
@@ -55,6 +57,7 @@ class RegistryService final : public v1::Registry::CallbackService {
                 absl::StatusOr<Resp> (Registry::*method)(const Req&) const);
 
   Registry* const registry_;
+  const Database* const db_;
 };
 
 // Who is calling, as recorded in the log entries a call writes.

@@ -1,29 +1,72 @@
 #include "node/server/reports_service.h"
 
 #include "node/reports/conflicts.h"
+#include "node/reports/duplicates.h"
+#include "node/reports/formation.h"
+#include "node/reports/freshness.h"
+#include "node/reports/regions.h"
 #include "node/reports/summary.h"
+#include "node/reports/tree.h"
+#include "node/reports/vacancies.h"
 #include "node/server/grpc_status.h"
 
 namespace pacto {
+namespace {
 
-grpc::ServerUnaryReactor* ReportsService::Summary(grpc::CallbackServerContext* c,
-                                                  const v1::SummaryRequest*,
-                                                  v1::SummaryResponse* r) {
-  auto* reactor = c->DefaultReactor();
-  absl::StatusOr<v1::SummaryResponse> summary = BuildSummary(*db_);
-  if (summary.ok()) *r = *std::move(summary);
-  reactor->Finish(ToGrpc(summary.status()));
-  return reactor;
+template <typename Response>
+grpc::Status Unary(const absl::StatusOr<Response>& result, Response* out) {
+  if (result.ok()) *out = *result;
+  return ToGrpc(result.status());
 }
 
-grpc::ServerUnaryReactor* ReportsService::Conflicts(grpc::CallbackServerContext* c,
-                                                    const v1::ConflictsRequest* q,
-                                                    v1::ConflictsResponse* r) {
-  auto* reactor = c->DefaultReactor();
-  absl::StatusOr<v1::ConflictsResponse> conflicts = BuildConflicts(*db_, *q);
-  if (conflicts.ok()) *r = *std::move(conflicts);
-  reactor->Finish(ToGrpc(conflicts.status()));
-  return reactor;
+template <typename Response>
+std::function<bool(const Response&)> Writer(grpc::ServerContext* context,
+                                            grpc::ServerWriter<Response>* writer) {
+  return [context, writer](const Response& chunk) {
+    return !context->IsCancelled() && writer->Write(chunk);
+  };
+}
+
+}  // namespace
+
+grpc::Status ReportsService::Summary(grpc::ServerContext*, const v1::SummaryRequest* q,
+                                     v1::SummaryResponse* r) {
+  return Unary(BuildSummary(context_(), *q), r);
+}
+
+grpc::Status ReportsService::Conflicts(grpc::ServerContext*, const v1::ConflictsRequest* q,
+                                       v1::ConflictsResponse* r) {
+  return Unary(BuildConflicts(*context_().db, *q), r);
+}
+
+grpc::Status ReportsService::Regions(grpc::ServerContext*, const v1::RegionsRequest* q,
+                                     v1::RegionsResponse* r) {
+  return Unary(BuildRegions(context_(), *q), r);
+}
+
+grpc::Status ReportsService::Freshness(grpc::ServerContext*, const v1::FreshnessRequest* q,
+                                       v1::FreshnessResponse* r) {
+  return Unary(BuildFreshness(context_(), *q), r);
+}
+
+grpc::Status ReportsService::Tree(grpc::ServerContext* c, const v1::TreeRequest* q,
+                                  grpc::ServerWriter<v1::TreeResponse>* w) {
+  return ToGrpc(BuildTree(context_(), *q, Writer(c, w)));
+}
+
+grpc::Status ReportsService::Formation(grpc::ServerContext* c, const v1::FormationRequest* q,
+                                       grpc::ServerWriter<v1::FormationResponse>* w) {
+  return ToGrpc(BuildFormation(context_(), *q, Writer(c, w)));
+}
+
+grpc::Status ReportsService::Vacancies(grpc::ServerContext* c, const v1::VacanciesRequest* q,
+                                       grpc::ServerWriter<v1::VacanciesResponse>* w) {
+  return ToGrpc(BuildVacancies(context_(), *q, Writer(c, w)));
+}
+
+grpc::Status ReportsService::Duplicates(grpc::ServerContext* c, const v1::DuplicatesRequest* q,
+                                        grpc::ServerWriter<v1::DuplicatesResponse>* w) {
+  return ToGrpc(BuildDuplicates(context_(), *q, Writer(c, w)));
 }
 
 }  // namespace pacto

@@ -1,24 +1,40 @@
-// The gRPC Reports service: federation-wide reports from this node's replica.
+// The gRPC Reports service: federation-wide reports from this node's replica. Uses
+// gRPC's synchronous API: large reports stream with flow control, and a long report
+// occupies a server thread, not a callback thread.
 #ifndef PACTO_NODE_SERVER_REPORTS_SERVICE_H_
 #define PACTO_NODE_SERVER_REPORTS_SERVICE_H_
 
-#include "node/store/database.h"
+#include <functional>
+
+#include "node/reports/report_context.h"
 #include "pacto/v1/reports.grpc.pb.h"
 
 namespace pacto {
 
-class ReportsService final : public v1::Reports::CallbackService {
+class ReportsService final : public v1::Reports::Service {
  public:
-  // `db` must outlive the service.
-  explicit ReportsService(const Database* db) : db_(db) {}
+  // `context` is called for each report (fresh time, current peers).
+  explicit ReportsService(std::function<ReportContext()> context) : context_(std::move(context)) {}
 
-  grpc::ServerUnaryReactor* Summary(grpc::CallbackServerContext* c, const v1::SummaryRequest* q,
-                                    v1::SummaryResponse* r) override;
-  grpc::ServerUnaryReactor* Conflicts(grpc::CallbackServerContext* c, const v1::ConflictsRequest* q,
-                                      v1::ConflictsResponse* r) override;
+  grpc::Status Summary(grpc::ServerContext*, const v1::SummaryRequest* q,
+                       v1::SummaryResponse* r) override;
+  grpc::Status Conflicts(grpc::ServerContext*, const v1::ConflictsRequest* q,
+                         v1::ConflictsResponse* r) override;
+  grpc::Status Regions(grpc::ServerContext*, const v1::RegionsRequest* q,
+                       v1::RegionsResponse* r) override;
+  grpc::Status Freshness(grpc::ServerContext*, const v1::FreshnessRequest* q,
+                         v1::FreshnessResponse* r) override;
+  grpc::Status Tree(grpc::ServerContext* c, const v1::TreeRequest* q,
+                    grpc::ServerWriter<v1::TreeResponse>* w) override;
+  grpc::Status Formation(grpc::ServerContext* c, const v1::FormationRequest* q,
+                         grpc::ServerWriter<v1::FormationResponse>* w) override;
+  grpc::Status Vacancies(grpc::ServerContext* c, const v1::VacanciesRequest* q,
+                         grpc::ServerWriter<v1::VacanciesResponse>* w) override;
+  grpc::Status Duplicates(grpc::ServerContext* c, const v1::DuplicatesRequest* q,
+                          grpc::ServerWriter<v1::DuplicatesResponse>* w) override;
 
  private:
-  const Database* const db_;
+  const std::function<ReportContext()> context_;
 };
 
 }  // namespace pacto

@@ -1,0 +1,56 @@
+#include "node/server/export_reactor.h"
+
+#include <thread>
+
+#include "node/registry/export.h"
+#include "node/server/grpc_status.h"
+
+namespace pacto {
+
+ExportReactor::ExportReactor(const Database* db, v1::ExportMembersRequest request)
+    : db_(db), request_(std::move(request)) {
+  std::thread([this] { Run(); }).detach();
+}
+
+void ExportReactor::Run() {
+  uint64_t rows = 0;
+  absl::Status status = ExportMembers(
+      *db_, request_, [this](const v1::ExportMembersResponse& batch) { return Send(batch); },
+      &rows);
+  {
+    absl::MutexLock lock(&mu_);
+    mu_.Await(absl::Condition(
+        +[](ExportReactor* r) ABSL_EXCLUSIVE_LOCKS_REQUIRED(r->mu_) { return !r->writing_; },
+        this));
+  }
+  // Nothing may touch this object after Finish: OnDone may delete it at once.
+  Finish(ToGrpc(status));
+}
+
+bool ExportReactor::Send(const v1::ExportMembersResponse& batch) {
+  {
+    absl::MutexLock lock(&mu_);
+    mu_.Await(absl::Condition(
+        +[](ExportReactor* r)
+             ABSL_EXCLUSIVE_LOCKS_REQUIRED(r->mu_) { return !r->writing_ || r->broken_; },
+        this));
+    if (broken_) return false;
+    writing_ = true;
+  }
+  current_ = batch;
+  StartWrite(&current_);
+  return true;
+}
+
+void ExportReactor::OnWriteDone(bool ok) {
+  absl::MutexLock lock(&mu_);
+  writing_ = false;
+  if (!ok) broken_ = true;
+}
+
+void ExportReactor::OnCancel() {
+  absl::MutexLock lock(&mu_);
+  broken_ = true;
+}
+
+}  // namespace pacto

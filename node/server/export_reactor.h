@@ -1,0 +1,43 @@
+// The server side of the streaming ExportMembers call. The export reads on a thread of
+// its own and hands each batch to gRPC one at a time, waiting for each write to
+// finish: a slow client slows the export (flow control) and memory stays at one batch.
+//
+// Owns itself: deleted by gRPC in OnDone.
+#ifndef PACTO_NODE_SERVER_EXPORT_REACTOR_H_
+#define PACTO_NODE_SERVER_EXPORT_REACTOR_H_
+
+#include "absl/base/thread_annotations.h"
+#include "absl/synchronization/mutex.h"
+#include "grpcpp/support/server_callback.h"
+#include "node/store/database.h"
+#include "pacto/v1/registry.pb.h"
+
+namespace pacto {
+
+class ExportReactor final : public grpc::ServerWriteReactor<v1::ExportMembersResponse> {
+ public:
+  // Starts exporting at once. `db` must outlive the call.
+  ExportReactor(const Database* db, v1::ExportMembersRequest request);
+
+  void OnWriteDone(bool ok) override;
+  void OnCancel() override;
+  void OnDone() override { delete this; }
+
+ private:
+  void Run();
+  // Writes one batch and waits until gRPC is done with it; false once the client
+  // has gone.
+  bool Send(const v1::ExportMembersResponse& batch);
+
+  const Database* const db_;
+  const v1::ExportMembersRequest request_;
+  v1::ExportMembersResponse current_;  // the batch being written
+
+  absl::Mutex mu_;
+  bool writing_ ABSL_GUARDED_BY(mu_) = false;
+  bool broken_ ABSL_GUARDED_BY(mu_) = false;
+};
+
+}  // namespace pacto
+
+#endif  // PACTO_NODE_SERVER_EXPORT_REACTOR_H_
