@@ -127,9 +127,10 @@ absl::StatusOr<ClientOptions> Options(const Args& args, const Io& io) {
     if (timeout <= absl::ZeroDuration()) {
       return absl::InvalidArgumentError("--timeout must be positive");
     }
-    // Given explicitly, it bounds the whole import stream too.
+    // Given explicitly, it bounds a whole import, streamed report or export too.
     options.deadline = timeout;
     options.import_deadline = timeout;
+    options.stream_deadline = timeout;
   }
   return options;
 }

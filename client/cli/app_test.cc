@@ -105,6 +105,43 @@ TEST(AppTest, WrongNumberOfOperands) {
                    "pacto region list");
 }
 
+TEST(AppTest, ReportAndExportFlags) {
+  ExpectUsageError({"member", "export", "out.csv"},
+                   "error: INVALID_ARGUMENT: --region is required");
+  ExpectUsageError({"member", "export", "--region", "LPZ"},
+                   "error: INVALID_ARGUMENT: member export: missing FILE.csv; usage: pacto member "
+                   "export --region CODE FILE.csv [--all]");
+  ExpectUsageError({"report", "conflicts", "--stale-after", "1h"},
+                   "error: INVALID_ARGUMENT: flag --stale-after does not apply to 'report "
+                   "conflicts'");
+  ExpectUsageError({"report", "regions", "--depth", "2"},
+                   "error: INVALID_ARGUMENT: flag --depth does not apply to 'report regions'");
+  ExpectUsageError({"report", "duplicates", "--allow-multiple-confederations=yes"},
+                   "error: INVALID_ARGUMENT: flag --allow-multiple-confederations takes no value");
+}
+
+// These fail in the command, before it calls the node (none listens on port 1).
+TEST(AppTest, BadNumbersAndStdoutJsonFailBeforeAnyCall) {
+  Result r = RunPacto({"--node", "127.0.0.1:1", "report", "tree", "--depth", "two"});
+  EXPECT_EQ(r.exit_code, kExitFailure);
+  EXPECT_EQ(r.err, "error: INVALID_ARGUMENT: --depth: 'two' is not a whole number\n");
+  r = RunPacto({"--node", "127.0.0.1:1", "report", "formation", "--age-limit", "30y"});
+  EXPECT_EQ(r.err, "error: INVALID_ARGUMENT: --age-limit: '30y' is not a whole number\n");
+  r = RunPacto({"--node", "127.0.0.1:1", "--json", "member", "export", "--region", "LPZ", "-"});
+  EXPECT_EQ(r.exit_code, kExitFailure);
+  EXPECT_THAT(r.err, StartsWith("error: INVALID_ARGUMENT: member export: --json cannot be used"));
+  EXPECT_EQ(r.out, "");
+}
+
+TEST(AppTest, ExportIntoAMissingDirectoryFailsBeforeAnyCall) {
+  Result r = RunPacto(
+      {"--node", "127.0.0.1:1", "member", "export", "--region", "LPZ", "/nonexistent/out.csv"});
+  EXPECT_EQ(r.exit_code, kExitFailure);
+  EXPECT_EQ(r.err,
+            "error: NOT_FOUND: cannot create a file in '/nonexistent': No such file or "
+            "directory\n");
+}
+
 TEST(AppTest, ChapterUpdateNeedsSomethingToChange) {
   ExpectUsageError({"chapter", "update", "ch-1"},
                    "error: INVALID_ARGUMENT: chapter update: give at least one of --name, "

@@ -12,20 +12,31 @@ namespace {
 std::vector<std::string> Words(absl::string_view name) { return absl::StrSplit(name, ' '); }
 
 constexpr absl::string_view kGlobalFlagHelp =
-    R"(Global flags (anywhere on the line):
+    R"help(Global flags (anywhere on the line):
   --node ADDR         the node to talk to (env PACTO_NODE; default 127.0.0.1:7400)
   --token TOKEN       bearer token sent with every call (env PACTO_TOKEN)
   --ca FILE           CA certificate (PEM); turns TLS on
   --cert FILE         client certificate (PEM) for mutual TLS; needs --key and --ca
   --key FILE          the client certificate's private key (PEM)
-  --timeout DURATION  deadline of each call, e.g. 500ms, 30s, 2m (default 30s)
+  --timeout DURATION  deadline of each call, e.g. 500ms, 30s, 2m (default 30s; 1h for
+                      an import, a streamed report or an export)
   --json              print the node's response as proto3 JSON
   --csv               print lists, records and reports as CSV with a header row
   --help              show this help
 
+Reports are answered by the node asked, from its own replica. Their text ends with
+"as of node NODE at TIME (version vector)" and, when some regions' newest data there is
+older than --stale-after (default 24h), "stale: CODE, ... (no news for 24h)"; --json
+has the same in its "header". --csv prints the rows only (summary: as metric rows too).
+
+member export writes FILE.csv only once complete, readable by its owner alone (it holds
+person data), and prints "exported N members of region CODE to FILE.csv" (--json:
+{"region":CODE,"file":FILE,"rows":N}); FILE - writes the CSV to stdout, that line to
+stderr.
+
 Exit status: 0 on success; 1 when the command failed (one "error: CODE: message" line
 on stderr); 2 when the command line is wrong (unknown command or flag, missing argument).
-)";
+)help";
 
 }  // namespace
 
@@ -48,8 +59,8 @@ const std::set<std::string>& GlobalFlags() {
 }
 
 const std::set<std::string>& BoolFlags() {
-  static const std::set<std::string>* const flags =
-      new std::set<std::string>{"json", "csv", "help", "all", "current"};
+  static const std::set<std::string>* const flags = new std::set<std::string>{
+      "json", "csv", "help", "all", "current", "allow-multiple-confederations"};
   return *flags;
 }
 

@@ -19,7 +19,8 @@ const std::vector<CommandSpec>& AllCommands();
 // Flags every command accepts: node, token, ca, cert, key, timeout, json, csv, help.
 const std::set<std::string>& GlobalFlags();
 
-// The flags taking no value: json, csv, help, all, current.
+// The flags taking no value: json, csv, help, all, current,
+// allow-multiple-confederations.
 const std::set<std::string>& BoolFlags();
 
 // An Args::Spec that accepts every flag of every command, so the line can be parsed
@@ -46,6 +47,7 @@ std::vector<CommandSpec> ChapterCommands();
 std::vector<CommandSpec> AffiliationCommands();
 std::vector<CommandSpec> MemberCommands();
 CommandSpec MemberImportCommand();
+CommandSpec MemberExportCommand();
 std::vector<CommandSpec> OfficerCommands();
 std::vector<CommandSpec> FormationCommands();
 std::vector<CommandSpec> ReportCommands();

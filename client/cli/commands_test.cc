@@ -14,12 +14,15 @@ using ::testing::HasSubstr;
 using ::testing::Not;
 
 TEST(CommandsTest, EveryContractCommandExists) {
-  for (const char* name : {"region add",   "region list",      "chapter add",    "chapter update",
-                           "chapter list", "chapter show",     "affiliate",      "disaffiliate",
-                           "member enrol", "member show",      "member list",    "member transfer",
-                           "member end",   "member remove",    "member import",  "officer appoint",
-                           "officer list", "formation record", "formation list", "report summary",
-                           "node status"}) {
+  for (const char* name :
+       {"region add",       "region list",      "chapter add",       "chapter update",
+        "chapter list",     "chapter show",     "affiliate",         "disaffiliate",
+        "member enrol",     "member show",      "member list",       "member transfer",
+        "member end",       "member remove",    "member import",     "officer appoint",
+        "officer list",     "formation record", "formation list",    "report summary",
+        "report regions",   "report tree",      "report formation",  "report vacancies",
+        "report freshness", "report conflicts", "report duplicates", "member export",
+        "node status"}) {
     std::vector<std::string> words = absl::StrSplit(name, ' ');
     words.push_back("operand");
     const CommandSpec* spec = FindCommand(words);
@@ -56,12 +59,14 @@ TEST(CommandsTest, UsageMatchesTheSpec) {
 TEST(CommandsTest, ParseSpecKnowsEveryFlag) {
   const Args::Spec spec = ParseSpec();
   for (const char* flag :
-       {"node",        "token",      "ca",     "cert",    "key",    "timeout", "name",  "parent",
-        "level",       "region",     "sector", "founded", "status", "since",   "until", "chapter",
-        "national-id", "birth-date", "to",     "date",    "member", "role",    "from",  "course"}) {
+       {"node",   "token",   "ca",          "cert",        "key",     "timeout", "name",
+        "parent", "level",   "region",      "sector",      "founded", "status",  "since",
+        "until",  "chapter", "national-id", "birth-date",  "to",      "date",    "member",
+        "role",   "from",    "course",      "stale-after", "root",    "depth",   "age-limit"}) {
     EXPECT_TRUE(spec.value_flags.count(flag)) << flag;
   }
-  for (const char* flag : {"json", "csv", "help", "all", "current"}) {
+  for (const char* flag :
+       {"json", "csv", "help", "all", "current", "allow-multiple-confederations"}) {
     EXPECT_TRUE(spec.bool_flags.count(flag)) << flag;
     EXPECT_FALSE(spec.value_flags.count(flag)) << flag;
   }
@@ -88,6 +93,11 @@ TEST(CommandsTest, HelpListsCommandsAndTopics) {
 
   const std::string member = HelpText("member");
   EXPECT_THAT(member, HasSubstr("pacto member import FILE.csv"));
+  EXPECT_THAT(member, HasSubstr("pacto member export --region CODE FILE.csv [--all]"));
+  const std::string report = HelpText("report");
+  EXPECT_THAT(report, HasSubstr("pacto report tree [--root ID] [--depth N]"));
+  EXPECT_THAT(report, HasSubstr("--stale-after"));
+  EXPECT_THAT(report, Not(HasSubstr("pacto member")));
   EXPECT_THAT(member, Not(HasSubstr("pacto chapter add")));
   EXPECT_EQ(HelpText("nonsense"), all);
 }

@@ -1,4 +1,5 @@
-// pacto member enrol | show | list | transfer | end | remove (import: import_command.cc)
+// pacto member enrol | show | list | transfer | end | remove (import: import_command.cc,
+// export: export_command.cc)
 #include "client/cli/all_pages.h"
 #include "client/cli/commands.h"
 #include "client/cli/views.h"
@@ -102,6 +103,7 @@ std::vector<CommandSpec> MemberCommands() {
        .operands = {"ID"},
        .run = MemberRemove},
       MemberImportCommand(),
+      MemberExportCommand(),
   };
 }
 

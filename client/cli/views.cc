@@ -3,6 +3,7 @@
 #include <map>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "absl/time/time.h"
 
 namespace pacto::cli {
@@ -68,6 +69,11 @@ Table SummaryTable(const v1::SummaryResponse& response) {
 
 void AddFreshnessRows(const v1::SummaryResponse& response, Table* table) {
   table->AddRow({"as_of_node", response.as_of_node()});
+  if (response.has_header()) {
+    table->AddRow({"as_of", response.header().as_of()});
+    table->AddRow({"stale_after", response.header().stale_after()});
+    table->AddRow({"stale_regions", absl::StrJoin(response.header().stale_regions(), ";")});
+  }
   const std::map<std::string, uint64_t> sorted(response.version_vector().begin(),
                                                response.version_vector().end());
   for (const auto& [origin, sequence] : sorted) {

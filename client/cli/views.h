@@ -40,8 +40,9 @@ Table ConflictsTable(const v1::ConflictsResponse& response);
 Table PeersTable(const v1::PeersResponse& response);
 // `pacto node sync`: each peer and how the round went.
 Table SyncTable(const v1::SyncResponse& response);
-// Adds the rows saying how fresh the summary is (for CSV): "as_of_node" and one
-// "version_vector.ORIGIN" row per origin, sorted.
+// Adds the rows saying how fresh the summary is (for CSV): "as_of_node"; when the
+// node sends a header, "as_of", "stale_after" and "stale_regions" (codes joined by
+// ";"); then one "version_vector.ORIGIN" row per origin, sorted.
 void AddFreshnessRows(const v1::SummaryResponse& response, Table* table);
 
 FieldList ChapterFields(const v1::Chapter& chapter);

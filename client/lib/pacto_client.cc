@@ -45,7 +45,8 @@ absl::StatusOr<std::unique_ptr<Client>> Client::Connect(const ClientOptions& opt
   if (options.address.empty()) {
     return absl::InvalidArgumentError("the node address must not be empty");
   }
-  if (options.deadline <= absl::ZeroDuration() || options.import_deadline <= absl::ZeroDuration()) {
+  if (options.deadline <= absl::ZeroDuration() || options.import_deadline <= absl::ZeroDuration() ||
+      options.stream_deadline <= absl::ZeroDuration()) {
     return absl::InvalidArgumentError("deadlines must be positive");
   }
   PACTO_ASSIGN_OR_RETURN(std::shared_ptr<grpc::ChannelCredentials> credentials,
@@ -102,6 +103,29 @@ absl::StatusOr<Response> Client::Unary(const Call& call) const {
   return response;
 }
 
+template <typename Response, typename Start>
+absl::Status Client::ServerStream(const Start& start,
+                                  const ChunkHandler<Response>& on_chunk) const {
+  grpc::ClientContext context;
+  Prepare(&context, options_.stream_deadline);
+  std::unique_ptr<grpc::ClientReaderInterface<Response>> reader = start(&context);
+  Response chunk;
+  absl::Status stopped;
+  while (reader->Read(&chunk)) {
+    stopped = on_chunk(chunk);
+    chunk.Clear();
+    if (!stopped.ok()) {
+      context.TryCancel();
+      while (reader->Read(&chunk)) chunk.Clear();  // Finish wants the reads done
+      break;
+    }
+  }
+  grpc::Status status = reader->Finish();
+  if (!stopped.ok()) return stopped;
+  if (!status.ok()) return Convert(status, options_.stream_deadline);
+  return absl::OkStatus();
+}
+
 // One line per RPC: the stub's synchronous method, wrapped by Unary.
 #define PACTO_UNARY_RPC(Stub, Method, Request, Response)                           \
   absl::StatusOr<Response> Client::Method(const Request& request) const {          \
@@ -133,11 +157,38 @@ PACTO_UNARY_RPC(registry_, RecordFormation, v1::RecordFormationRequest, v1::Form
 PACTO_UNARY_RPC(registry_, ListFormation, v1::ListFormationRequest, v1::ListFormationResponse)
 PACTO_UNARY_RPC(reports_, Summary, v1::SummaryRequest, v1::SummaryResponse)
 PACTO_UNARY_RPC(reports_, Conflicts, v1::ConflictsRequest, v1::ConflictsResponse)
+PACTO_UNARY_RPC(reports_, Regions, v1::RegionsRequest, v1::RegionsResponse)
+PACTO_UNARY_RPC(reports_, Freshness, v1::FreshnessRequest, v1::FreshnessResponse)
 PACTO_UNARY_RPC(admin_, Status, v1::StatusRequest, v1::StatusResponse)
 PACTO_UNARY_RPC(admin_, Peers, v1::PeersRequest, v1::PeersResponse)
 PACTO_UNARY_RPC(admin_, Sync, v1::SyncRequest, v1::SyncResponse)
 
 #undef PACTO_UNARY_RPC
+
+// Two lines per server-streaming RPC: StreamMethod (chunk by chunk, via ServerStream)
+// and Method (every chunk merged).
+#define PACTO_STREAM_RPC(Stub, Method, Request, Response)                                        \
+  absl::Status Client::Stream##Method(const Request& request,                                    \
+                                      const ChunkHandler<Response>& on_chunk) const {            \
+    if (absl::Status utf8 = CheckUtf8Fields(request); !utf8.ok()) return utf8;                   \
+    return ServerStream<Response>(                                                               \
+        [&](grpc::ClientContext* context) { return Stub->Method(context, request); }, on_chunk); \
+  }                                                                                              \
+  absl::StatusOr<Response> Client::Method(const Request& request) const {                        \
+    MergeChunks<Response> all;                                                                   \
+    if (absl::Status status = Stream##Method(request, all.Handler()); !status.ok()) {            \
+      return status;                                                                             \
+    }                                                                                            \
+    return std::move(all.merged());                                                              \
+  }
+
+PACTO_STREAM_RPC(registry_, ExportMembers, v1::ExportMembersRequest, v1::ExportMembersResponse)
+PACTO_STREAM_RPC(reports_, Tree, v1::TreeRequest, v1::TreeResponse)
+PACTO_STREAM_RPC(reports_, Formation, v1::FormationRequest, v1::FormationResponse)
+PACTO_STREAM_RPC(reports_, Vacancies, v1::VacanciesRequest, v1::VacanciesResponse)
+PACTO_STREAM_RPC(reports_, Duplicates, v1::DuplicatesRequest, v1::DuplicatesResponse)
+
+#undef PACTO_STREAM_RPC
 
 absl::StatusOr<v1::ImportMembersResponse> Client::ImportMembers(
     const ImportRowSource& next_row, const ImportProgress& on_progress) const {

@@ -1,12 +1,17 @@
 // libpacto: a small C++ client for a pacto-node (DESIGN §2.2).
 //
 // A Client holds one gRPC channel to one node and offers one method per RPC of the
-// Registry service, plus Reports.Summary and Admin.Status. Every method returns the
+// Registry, Reports and Admin services. Every method returns the
 // node's response or its error as an absl::Status with the same code and message
 // (INVALID_ARGUMENT naming the field, NOT_FOUND, ALREADY_EXISTS, ...). Two errors that
 // come from the transport rather than the node get the address in front of gRPC's
 // message: UNAVAILABLE reads "cannot reach ADDR: ..." and DEADLINE_EXCEEDED reads
 // "no answer from ADDR within 30s: ...".
+//
+// A server-streaming RPC (the large reports, ExportMembers) comes in two forms:
+// StreamX(request, on_chunk) hands each chunk to `on_chunk` as it arrives, so memory
+// stays at one chunk; X(request) returns every chunk merged into one response
+// (MergeChunks below). Both run under `stream_deadline` rather than `deadline`.
 //
 // Connect() does not wait for the node: the channel connects on the first call, so an
 // unreachable node shows up as UNAVAILABLE from that call.
@@ -54,6 +59,9 @@ struct ClientOptions {
   absl::Duration deadline = absl::Seconds(30);
   // Deadline of a whole ImportMembers stream, which may carry many batches.
   absl::Duration import_deadline = absl::Hours(1);
+  // Deadline of a whole server-streaming call (Tree, Formation, Vacancies, Duplicates,
+  // ExportMembers), which may carry many chunks.
+  absl::Duration stream_deadline = absl::Hours(1);
   // Open a connection of this client's own instead of sharing one with every other
   // client of the process to the same address (benchmarks of many callers).
   bool own_connection = false;
@@ -64,6 +72,33 @@ struct ClientOptions {
 using ImportRowSource = std::function<bool(v1::ImportRow* row)>;
 // Told the number of rows sent so far after each batch goes out.
 using ImportProgress = std::function<void(uint64_t rows_sent)>;
+
+// Told each chunk of a server-streaming response, in order, on the calling thread. A
+// non-OK status stops the stream (the call is cancelled) and is what the call returns.
+template <typename Response>
+using ChunkHandler = std::function<absl::Status(const Response& chunk)>;
+
+// The chunks of a streaming report, merged in order with MergeFrom: the first chunk's
+// header (and VacanciesResponse.required) and every chunk's rows, as one response.
+// REQUIRES: only the first chunk carries the singular fields, as the node sends them.
+template <typename Response>
+class MergeChunks {
+ public:
+  // The handler to pass to a StreamX method; `this` must outlive the call.
+  ChunkHandler<Response> Handler() {
+    return [this](const Response& chunk) {
+      merged_.MergeFrom(chunk);
+      ++chunks_;
+      return absl::OkStatus();
+    };
+  }
+  int chunks() const { return chunks_; }
+  Response& merged() { return merged_; }
+
+ private:
+  Response merged_;
+  int chunks_ = 0;
+};
 
 class Client {
  public:
@@ -122,9 +157,32 @@ class Client {
   absl::StatusOr<v1::ListFormationResponse> ListFormation(
       const v1::ListFormationRequest& request) const;
 
-  // --- Reports and Admin ---
+  // A region's members as re-importable rows (person data), streamed.
+  absl::Status StreamExportMembers(const v1::ExportMembersRequest& request,
+                                   const ChunkHandler<v1::ExportMembersResponse>& on_chunk) const;
+  absl::StatusOr<v1::ExportMembersResponse> ExportMembers(
+      const v1::ExportMembersRequest& request) const;
+
+  // --- Reports ---
   absl::StatusOr<v1::SummaryResponse> Summary(const v1::SummaryRequest& request) const;
   absl::StatusOr<v1::ConflictsResponse> Conflicts(const v1::ConflictsRequest& request) const;
+  absl::StatusOr<v1::RegionsResponse> Regions(const v1::RegionsRequest& request) const;
+  absl::StatusOr<v1::FreshnessResponse> Freshness(const v1::FreshnessRequest& request) const;
+
+  absl::Status StreamTree(const v1::TreeRequest& request,
+                          const ChunkHandler<v1::TreeResponse>& on_chunk) const;
+  absl::StatusOr<v1::TreeResponse> Tree(const v1::TreeRequest& request) const;
+  absl::Status StreamFormation(const v1::FormationRequest& request,
+                               const ChunkHandler<v1::FormationResponse>& on_chunk) const;
+  absl::StatusOr<v1::FormationResponse> Formation(const v1::FormationRequest& request) const;
+  absl::Status StreamVacancies(const v1::VacanciesRequest& request,
+                               const ChunkHandler<v1::VacanciesResponse>& on_chunk) const;
+  absl::StatusOr<v1::VacanciesResponse> Vacancies(const v1::VacanciesRequest& request) const;
+  absl::Status StreamDuplicates(const v1::DuplicatesRequest& request,
+                                const ChunkHandler<v1::DuplicatesResponse>& on_chunk) const;
+  absl::StatusOr<v1::DuplicatesResponse> Duplicates(const v1::DuplicatesRequest& request) const;
+
+  // --- Admin ---
   absl::StatusOr<v1::StatusResponse> Status(const v1::StatusRequest& request) const;
   absl::StatusOr<v1::PeersResponse> Peers(const v1::PeersRequest& request) const;
   // A sync round with every peer of the node; may take as long as the slowest peer.
@@ -140,6 +198,10 @@ class Client {
   // Runs one unary call: `call(context, response)` returns the grpc::Status.
   template <typename Response, typename Call>
   absl::StatusOr<Response> Unary(const Call& call) const;
+  // Runs one server-streaming call: `start(context)` returns the stub's reader; every
+  // chunk goes to `on_chunk`.
+  template <typename Response, typename Start>
+  absl::Status ServerStream(const Start& start, const ChunkHandler<Response>& on_chunk) const;
 
   // Constant after construction.
   const ClientOptions options_;

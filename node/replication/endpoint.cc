@@ -13,6 +13,21 @@ ReplicationEndpoint::ReplicationEndpoint(const Database* db, PeerDirectory* peer
                                          std::function<void(const std::string&)> wants_pull)
     : db_(db), peers_(peers), self_(std::move(self)), wants_pull_(std::move(wants_pull)) {}
 
+google::protobuf::Map<std::string, int64_t> ReplicationEndpoint::HeardFor(
+    const std::string& caller) {
+  constexpr int64_t kWorthTelling = 60 * 1000;
+  google::protobuf::Map<std::string, int64_t> out;
+  absl::MutexLock lock(&mu_);
+  std::map<std::string, int64_t>& told = told_[caller];
+  for (const auto& [node_id, ms] : peers_->HeardFrom()) {
+    auto it = told.find(node_id);
+    if (it != told.end() && ms - it->second < kWorthTelling) continue;
+    out[node_id] = ms;
+    told[node_id] = ms;
+  }
+  return out;
+}
+
 void ReplicationEndpoint::Learn(const v1::NodeInfo& caller) {
   if (caller.address().empty()) return;
   peers_->Learn(caller);
@@ -33,8 +48,8 @@ absl::Status ReplicationEndpoint::Pull(const v1::PullRequest& request,
   }
   v1::PullDone done;
   *done.mutable_callee() = self_;
-  for (const auto& [node_id, ms] : peers_->HeardFrom()) (*done.mutable_heard_from())[node_id] = ms;
-  (*done.mutable_heard_from())[self_.node_id()] = absl::ToUnixMillis(absl::Now());
+  *done.mutable_heard_from() =
+      HeardFor(caller.address().empty() ? caller.node_id() : caller.address());
   if (request.peers_hash() != peers_->Hash()) {
     for (v1::NodeInfo& info : peers_->Infos()) *done.add_peers() = std::move(info);
   }

@@ -9,8 +9,12 @@
 
 #include <atomic>
 #include <functional>
+#include <map>
+#include <string>
 
+#include "absl/base/thread_annotations.h"
 #include "absl/status/status.h"
+#include "absl/synchronization/mutex.h"
 #include "node/replication/log_shipper.h"
 #include "node/replication/peer_directory.h"
 #include "node/store/database.h"
@@ -42,12 +46,17 @@ class ReplicationEndpoint {
 
  private:
   void Learn(const v1::NodeInfo& caller);
+  // The heard-from times worth telling `caller`: those that moved a minute or more
+  // since it was last told (freshness is about hours; a no-op sync stays small).
+  google::protobuf::Map<std::string, int64_t> HeardFor(const std::string& caller);
 
   const Database* const db_;
   PeerDirectory* const peers_;
   const v1::NodeInfo self_;
   const std::function<void(const std::string&)> wants_pull_;
   EndpointStats stats_;
+  absl::Mutex mu_;
+  std::map<std::string, std::map<std::string, int64_t>> told_ ABSL_GUARDED_BY(mu_);
 };
 
 }  // namespace pacto

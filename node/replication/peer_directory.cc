@@ -161,13 +161,17 @@ std::vector<v1::NodeInfo> PeerDirectory::Infos() const {
 }
 
 uint64_t PeerDirectory::Hash() const {
-  std::string text;
+  // The whole federation as this node knows it, itself included, so two nodes that
+  // know the same nodes have equal hashes and exchange no lists.
+  std::map<std::string, std::string> everyone;
   {
     absl::MutexLock lock(&mu_);
-    for (const auto& [address, record] : peers_) {
-      absl::StrAppend(&text, address, "=", record.info().node_id(), ";");
-    }
+    for (const auto& [address, record] : peers_) everyone[address] = record.info().node_id();
   }
+  everyone[self_.address()] = self_.node_id();
+  std::string text;
+  for (const auto& [address, node_id] : everyone)
+    absl::StrAppend(&text, address, "=", node_id, ";");
   unsigned char hash[EVP_MAX_MD_SIZE];
   unsigned int len = 0;
   EVP_Digest(text.data(), text.size(), hash, &len, EVP_sha256(), nullptr);

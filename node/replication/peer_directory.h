@@ -47,7 +47,8 @@ class PeerDirectory {
   std::optional<v1::PeerRecord> Get(const std::string& address) const;
   // Every peer's identity, for the lists nodes exchange.
   std::vector<v1::NodeInfo> Infos() const;
-  // A hash of the (address, node id) pairs, so two nodes send lists only when they differ.
+  // A hash of the (address, node id) pairs of every node known, this one included, so
+  // two nodes send lists only when they differ.
   uint64_t Hash() const;
 
   const v1::NodeInfo& self() const { return self_; }

@@ -1,6 +1,7 @@
 #include "node/store/database.h"
 
 #include <algorithm>
+#include <filesystem>
 #include <vector>
 
 #include "absl/strings/ascii.h"
@@ -8,6 +9,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "node/domain/ids.h"
+#include "node/store/encryption.h"
 #include "node/store/keys.h"
 #include "pacto/v1/storage.pb.h"
 #include "rocksdb/cache.h"
@@ -67,6 +69,17 @@ absl::StatusOr<std::unique_ptr<Database>> Database::Open(const DatabaseOptions& 
   db_options.write_buffer_manager =
       std::make_shared<rocksdb::WriteBufferManager>(options.write_buffer_bytes);
   if (options.env != nullptr) db_options.env = options.env;
+  std::error_code ec;
+  const bool dir_is_new = !std::filesystem::exists(options.path + "/CURRENT", ec);
+  if (absl::Status key = CheckDataDirKey(options.path, options.encryption_key, dir_is_new);
+      !key.ok()) {
+    return key;
+  }
+  std::unique_ptr<rocksdb::Env> encrypted_env;
+  if (!options.encryption_key.empty()) {
+    encrypted_env = NewEncryptedEnvironment(db_options.env, options.encryption_key);
+    db_options.env = encrypted_env.get();
+  }
 
   auto cache = rocksdb::NewLRUCache(options.block_cache_bytes);
   std::vector<rocksdb::ColumnFamilyDescriptor> families = {
@@ -116,6 +129,7 @@ absl::StatusOr<std::unique_ptr<Database>> Database::Open(const DatabaseOptions& 
   }
 
   std::unique_ptr<Database> database(new Database());
+  database->encrypted_env_ = std::move(encrypted_env);
   database->db_.reset(raw);
   database->path_ = options.path;
   // handles[0] is the default family; RocksDB owns that handle.

@@ -22,6 +22,8 @@ struct DatabaseOptions {
   std::string node_id;
   // For tests that inject faults below RocksDB; the default environment when null.
   rocksdb::Env* env = nullptr;
+  // 32 bytes: every file is encrypted (encryption.h). Empty: plaintext.
+  std::string encryption_key;
   // Memtable budget for all column families together.
   size_t write_buffer_bytes = 192 << 20;
   size_t block_cache_bytes = 64 << 20;
@@ -56,6 +58,7 @@ class Database {
  private:
   Database() = default;
 
+  std::unique_ptr<rocksdb::Env> encrypted_env_;  // outlives db_ (declared first)
   std::unique_ptr<rocksdb::DB> db_;
   rocksdb::ColumnFamilyHandle* records_ = nullptr;
   rocksdb::ColumnFamilyHandle* indexes_ = nullptr;

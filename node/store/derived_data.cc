@@ -105,6 +105,10 @@ absl::Status DerivedData::AddChapterCount(WriteTxn& txn, const v1::Chapter& chap
   for (const std::string& region : chain) {
     PACTO_RETURN_IF_ERROR(tallies_->AddCounter(RegionCounterKey(region, kChaptersCounter), delta));
   }
+  if (!chapter.sector().empty()) {
+    PACTO_RETURN_IF_ERROR(
+        tallies_->AddCounter(SectorCounterKey(chapter.sector(), kChaptersCounter), delta));
+  }
   return absl::OkStatus();
 }
 

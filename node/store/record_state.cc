@@ -21,6 +21,29 @@ bool Beats(const v1::Version& a, const v1::Version& b) {
   return DotLess(b.dot(), a.dot());
 }
 
+// History is kept in (timestamp, dot) order, whatever order writes arrived in, so
+// that equal registries hold equal audit trails.
+bool ChangeLess(const v1::Change& a, const v1::Change& b) {
+  if (a.hlc() != b.hlc()) return a.hlc() < b.hlc();
+  return DotLess(a.dot(), b.dot());
+}
+
+// A change already held for the same dot is kept, or replaced when `replace` (a
+// second op of one entry on one record: the entry's last op is what it did).
+void AddToHistory(v1::RecordState* state, v1::Change change, bool replace) {
+  auto* history = state->mutable_history();
+  for (v1::Change& c : *history) {
+    if (!SameDot(c.dot(), change.dot())) continue;
+    if (replace) c = std::move(change);
+    return;
+  }
+  history->Add(std::move(change));
+  for (int i = history->size() - 1; i > 0 && ChangeLess(history->Get(i), history->Get(i - 1));
+       --i) {
+    history->SwapElements(i, i - 1);
+  }
+}
+
 }  // namespace
 
 bool DotLess(const v1::Dot& a, const v1::Dot& b) {
@@ -35,6 +58,9 @@ bool SameDot(const v1::Dot& a, const v1::Dot& b) {
 MergeOutcome MergeOp(v1::RecordState* state, const v1::Op& op, const v1::Dot& dot, uint64_t hlc,
                      const std::string& principal) {
   MergeOutcome out;
+  // A redacted PUT (its value was already superseded where it was shipped from) is
+  // held as a tombstone until what superseded it arrives; the audit trail still says
+  // PUT, as it does on every other node.
   v1::Op::Kind kind = op.kind();
   if (kind == v1::Op::PUT && op.redacted()) kind = v1::Op::DELETE;
   const bool erase_wins = op.type() != v1::RECORD_TYPE_PERSON;
@@ -42,11 +68,12 @@ MergeOutcome MergeOp(v1::RecordState* state, const v1::Op& op, const v1::Dot& do
   bool erased = false;
   for (const v1::Version& v : state->versions()) erased |= v.kind() == v1::Op::ERASE;
 
-  auto* change = state->add_history();
-  *change->mutable_dot() = dot;
-  change->set_hlc(hlc);
-  change->set_kind(kind);
-  change->set_principal(principal);
+  v1::Change change;
+  *change.mutable_dot() = dot;
+  change.set_hlc(hlc);
+  change.set_kind(op.kind());
+  change.set_principal(principal);
+  AddToHistory(state, std::move(change), /*replace=*/true);
 
   // An erased record stays erased: no write but another erasure touches it again,
   // whether it was concurrent with the erasure or written after it (ids are never
@@ -135,11 +162,7 @@ v1::RecordState MergeStates(const v1::RecordState& local, const v1::RecordState&
   std::sort(out.mutable_versions()->begin(), out.mutable_versions()->end(),
             [](const v1::Version& a, const v1::Version& b) { return DotLess(a.dot(), b.dot()); });
   *out.mutable_history() = local.history();
-  for (const v1::Change& change : remote.history()) {
-    bool known = false;
-    for (const v1::Change& mine : local.history()) known |= SameDot(mine.dot(), change.dot());
-    if (!known) *out.add_history() = change;
-  }
+  for (const v1::Change& change : remote.history()) AddToHistory(&out, change, /*replace=*/false);
   return out;
 }
 

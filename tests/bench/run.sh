@@ -14,7 +14,8 @@ while [ $# -gt 0 ]; do
 done
 BUILD=${PACTO_BENCH_BUILD:-build-release}
 cmake -S . -B "$BUILD" -G Ninja -DCMAKE_BUILD_TYPE=Release >/dev/null
-cmake --build "$BUILD" -j2 --target enrol_bench import_bench replication_bench pacto-node >/dev/null
+cmake --build "$BUILD" -j2 --target enrol_bench import_bench replication_bench report_bench pacto-node >/dev/null
 "$BUILD"/tests/bench/enrol_bench --seconds "$seconds"
 "$BUILD"/tests/bench/import_bench --rows "$rows"
 "$BUILD"/tests/bench/replication_bench --rows "$rows"
+"$BUILD"/tests/bench/report_bench --people "$rows"

@@ -1,0 +1,25 @@
+// The CSV file `pacto member export` writes (DESIGN §2.1): a header row naming the
+// columns chapter, name, national_id, birth_date, since, membership_id, status, then
+// one row per exported membership, RFC 4180 quoted (csv_writer.h), "\n" line ends.
+// `pacto member import` takes such a file back: it reads chapter, name, national_id,
+// birth_date and since by name and ignores membership_id and status.
+//
+// Pure functions; no I/O.
+#ifndef PACTO_CLIENT_CLI_EXPORT_CSV_H_
+#define PACTO_CLIENT_CLI_EXPORT_CSV_H_
+
+#include <string>
+
+#include "pacto/v1/registry.pb.h"
+
+namespace pacto::cli {
+
+// "chapter,name,national_id,birth_date,since,membership_id,status\n".
+std::string ExportCsvHeader();
+
+// One CSV line per row of `chunk`, in order, values exactly as they are.
+std::string ExportCsvRows(const v1::ExportMembersResponse& chunk);
+
+}  // namespace pacto::cli
+
+#endif  // PACTO_CLIENT_CLI_EXPORT_CSV_H_
