@@ -152,6 +152,13 @@ absl::Status BuildTree(const ReportContext& ctx, const v1::TreeRequest& request,
     }
     for (const std::string& child : node.children) visit(child, depth + 1);
   };
+  // Every chapter under a listed root, however deep: what the depth limit leaves out
+  // is still placed, and must not come back as a root of its own.
+  std::set<std::string> reached;
+  std::function<void(const std::string&)> reach = [&](const std::string& id) {
+    if (!reached.insert(id).second) return;
+    for (const std::string& child : nodes[id].children) reach(child);
+  };
   std::vector<std::string> roots;
   if (!request.root().empty()) {
     roots.push_back(request.root());
@@ -166,15 +173,21 @@ absl::Status BuildTree(const ReportContext& ctx, const v1::TreeRequest& request,
   }
   for (const std::string& root : roots) {
     sum(root);
+    reach(root);
     visit(root, 0);
   }
   if (request.root().empty()) {
+    // Only a cycle (which no single node lets anyone write) leaves chapters unreached.
     std::vector<std::string> rest;
     for (const auto& [id, node] : nodes) {
-      if (emitted.count(id) == 0) rest.push_back(id);
+      if (reached.count(id) == 0) rest.push_back(id);
     }
     std::sort(rest.begin(), rest.end(), by_name);
-    for (const std::string& id : rest) visit(id, 0);
+    for (const std::string& id : rest) {
+      if (reached.count(id) > 0) continue;
+      reach(id);
+      visit(id, 0);
+    }
   }
   if (gone) return absl::CancelledError("the caller went away");
   if (chunk.rows_size() > 0 || chunk.has_header()) {
