@@ -111,9 +111,8 @@ TEST(AppTest, ReportAndExportFlags) {
   ExpectUsageError({"member", "export", "--region", "LPZ"},
                    "error: INVALID_ARGUMENT: member export: missing FILE.csv; usage: pacto member "
                    "export --region CODE FILE.csv [--all]");
-  ExpectUsageError({"report", "conflicts", "--stale-after", "1h"},
-                   "error: INVALID_ARGUMENT: flag --stale-after does not apply to 'report "
-                   "conflicts'");
+  ExpectUsageError({"report", "conflicts", "--root", "ch-1"},
+                   "error: INVALID_ARGUMENT: flag --root does not apply to 'report conflicts'");
   ExpectUsageError({"report", "regions", "--depth", "2"},
                    "error: INVALID_ARGUMENT: flag --depth does not apply to 'report regions'");
   ExpectUsageError({"report", "duplicates", "--allow-multiple-confederations=yes"},

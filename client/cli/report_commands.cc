@@ -2,6 +2,7 @@
 // conflicts. Each prints its text view, its CSV table or the (merged) response as JSON
 // (report_views.h).
 #include <cstdint>
+#include <optional>
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
@@ -103,10 +104,21 @@ absl::Status ReportDuplicates(CommandContext& ctx) {
 Table ConflictsCsv(const v1::ConflictsResponse& response) { return ConflictsTable(response); }
 
 absl::Status ReportConflicts(CommandContext& ctx) {
-  PACTO_ASSIGN_OR_RETURN(v1::ConflictsResponse all,
-                         FetchAllPages(v1::ConflictsRequest(), [&](const v1::ConflictsRequest& r) {
-                           return ctx.client.Conflicts(r);
-                         }));
+  v1::ConflictsRequest request;
+  request.set_stale_after(ctx.args.Get("stale-after"));
+  // Every page carries a header; the first one's is the report's (merging them would
+  // repeat the stale regions).
+  std::optional<v1::ReportHeader> header;
+  PACTO_ASSIGN_OR_RETURN(
+      v1::ConflictsResponse all,
+      FetchAllPages(request,
+                    [&](const v1::ConflictsRequest& r) -> absl::StatusOr<v1::ConflictsResponse> {
+                      PACTO_ASSIGN_OR_RETURN(v1::ConflictsResponse page, ctx.client.Conflicts(r));
+                      if (!header && page.has_header()) header = page.header();
+                      page.clear_header();
+                      return page;
+                    }));
+  if (header) *all.mutable_header() = *std::move(header);
   return PrintReport(ctx, all, ConflictsText, ConflictsCsv);
 }
 
@@ -156,8 +168,10 @@ std::vector<CommandSpec> ReportCommands() {
        .optional_flags = {"allow-multiple-confederations", "stale-after"},
        .run = ReportDuplicates},
       {.name = "report conflicts",
+       .usage = "[--stale-after DURATION]",
        .summary = "Records holding concurrent versions (every version shown, the winner "
                   "marked) and conflicts a merge revealed.",
+       .optional_flags = {"stale-after"},
        .run = ReportConflicts},
   };
 }

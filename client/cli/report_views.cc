@@ -233,7 +233,8 @@ Table DuplicatesCsv(const v1::DuplicatesResponse& response) {
 
 std::string ConflictsText(const v1::ConflictsResponse& response) {
   return Report({Section(ConflictsTable(response))},
-                absl::StrCat("as of node ", response.as_of_node(), "\n"));
+                response.has_header() ? HeaderLines(response.header())
+                                      : absl::StrCat("as of node ", response.as_of_node(), "\n"));
 }
 
 }  // namespace pacto::cli

@@ -64,7 +64,8 @@ Table FreshnessCsv(const v1::FreshnessResponse& response);
 std::string DuplicatesText(const v1::DuplicatesResponse& response);
 Table DuplicatesCsv(const v1::DuplicatesResponse& response);
 
-// ConflictsTable, then "as of node X" (conflicts carry no ReportHeader).
+// ConflictsTable, then the header's lines ("as of node X" from a node that sends no
+// header).
 std::string ConflictsText(const v1::ConflictsResponse& response);
 
 }  // namespace pacto::cli

@@ -331,5 +331,16 @@ TEST(ConflictsReportTest, TextEndsWithTheAnsweringNode) {
             "as of node n1\n");
 }
 
+TEST(ConflictsReportTest, TextEndsWithTheHeaderLikeEveryReport) {
+  v1::ConflictsResponse response;
+  response.set_as_of_node("n1");
+  *response.mutable_header() = Header({"LPZ"});
+  EXPECT_EQ(ConflictsText(response),
+            "KIND  RECORD  VERSION  WRITTEN_AT  WINNER  VALUE\n"
+            "(none)\n"
+            "\n" +
+                std::string(kAsOf) + "stale: LPZ (no news for 24h)\n");
+}
+
 }  // namespace
 }  // namespace pacto::cli

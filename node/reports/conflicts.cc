@@ -82,15 +82,21 @@ absl::Status AddVersions(const v1::RecordState& state, v1::RecordType type, v1::
 
 }  // namespace
 
-absl::StatusOr<v1::ConflictsResponse> BuildConflicts(const Database& db,
+absl::StatusOr<v1::ConflictsResponse> BuildConflicts(const ReportContext& ctx,
                                                      const v1::ConflictsRequest& request) {
   PACTO_ASSIGN_OR_RETURN(int page_size, PageSize(request.page_size()));
   std::string after;
   if (!request.page_token().empty()) {
     PACTO_ASSIGN_OR_RETURN(after, DecodePageToken(request.page_token()));
+    if (after.empty() || (after[0] != 'v' && after[0] != 's')) {
+      return absl::InvalidArgumentError(
+          "page_token: malformed; pass back next_page_token as given");
+    }
   }
+  const Database& db = *ctx.db;
   ReadView view(&db);
   v1::ConflictsResponse response;
+  PACTO_ASSIGN_OR_RETURN(*response.mutable_header(), BuildHeader(ctx, view, request.stale_after()));
   response.set_as_of_node(db.node_id());
   absl::Status inner;
   std::string last;
@@ -135,7 +141,7 @@ absl::StatusOr<v1::ConflictsResponse> BuildConflicts(const Database& db,
     const std::string from = after.empty() ? "" : after.substr(1);
     PACTO_RETURN_IF_ERROR(view.Scan(
         db.indexes(), multi_prefix, from, [&](absl::string_view person, absl::string_view) {
-          if (response.conflicts_size() == page_size) {
+          if (response.conflicts_size() >= page_size) {
             full = true;
             return false;
           }
@@ -148,6 +154,14 @@ absl::StatusOr<v1::ConflictsResponse> BuildConflicts(const Database& db,
                               return true;
                             });
           if (!inner.ok()) return false;
+          int twice = 0;
+          for (const auto& [chapter, memberships] : by_chapter) twice += memberships.size() >= 2;
+          // A person's conflicts stay on one page: the token names the last person.
+          if (twice > 0 && response.conflicts_size() > 0 &&
+              response.conflicts_size() + twice > page_size) {
+            full = true;
+            return false;
+          }
           for (const auto& [chapter, memberships] : by_chapter) {
             if (memberships.size() < 2) continue;
             v1::Conflict* conflict = response.add_conflicts();

@@ -10,14 +10,16 @@
 #define PACTO_NODE_REPORTS_CONFLICTS_H_
 
 #include "absl/status/statusor.h"
-#include "node/store/database.h"
+#include "node/reports/report_context.h"
 #include "pacto/v1/reports.pb.h"
 
 namespace pacto {
 
-// Thread-safe; reads one snapshot. Pages walk the concurrent-version conflicts first,
-// then the semantic ones.
-absl::StatusOr<v1::ConflictsResponse> BuildConflicts(const Database& db,
+// Thread-safe; each page reads one snapshot and carries the report header. Pages walk
+// the concurrent-version conflicts first, then the semantic ones, and hold at most
+// `page_size` conflicts, except that one person's conflicts are never split across
+// pages (a page may exceed a page size smaller than that).
+absl::StatusOr<v1::ConflictsResponse> BuildConflicts(const ReportContext& ctx,
                                                      const v1::ConflictsRequest& request);
 
 }  // namespace pacto

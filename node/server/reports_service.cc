@@ -36,7 +36,7 @@ grpc::Status ReportsService::Summary(grpc::ServerContext*, const v1::SummaryRequ
 
 grpc::Status ReportsService::Conflicts(grpc::ServerContext*, const v1::ConflictsRequest* q,
                                        v1::ConflictsResponse* r) {
-  return Unary(BuildConflicts(*context_().db, *q), r);
+  return Unary(BuildConflicts(context_(), *q), r);
 }
 
 grpc::Status ReportsService::Regions(grpc::ServerContext*, const v1::RegionsRequest* q,

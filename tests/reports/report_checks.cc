@@ -172,15 +172,19 @@ absl::StatusOr<std::vector<v1::DuplicateRow>> RunDuplicates(const ReportContext&
   return rows;
 }
 
-absl::StatusOr<std::vector<v1::Conflict>> RunConflicts(const Database& db, int page_size) {
+absl::StatusOr<std::vector<v1::Conflict>> RunConflicts(const ReportContext& ctx, int page_size) {
   std::vector<v1::Conflict> all;
   v1::ConflictsRequest request;
   request.set_page_size(page_size);
   for (int pages = 0; pages < 100000; ++pages) {
-    absl::StatusOr<v1::ConflictsResponse> page = BuildConflicts(db, request);
+    absl::StatusOr<v1::ConflictsResponse> page = BuildConflicts(ctx, request);
     if (!page.ok()) return page.status();
     if (page->conflicts_size() > page_size) {
       ADD_FAILURE() << "conflicts: a page of " << page->conflicts_size() << " > " << page_size;
+    }
+    if (!page->has_header() || page->header().as_of_node() != ctx.db->node_id() ||
+        page->header().stale_after().empty()) {
+      ADD_FAILURE() << "conflicts: page " << pages << " has no report header";
     }
     for (const v1::Conflict& c : page->conflicts()) all.push_back(c);
     if (page->next_page_token().empty()) return all;
@@ -393,7 +397,7 @@ void ExpectReportsMatch(const ReportContext& ctx, const FederationState& state,
                           *rows, ExpectedDuplicates(state, allow));
   }
 
-  absl::StatusOr<std::vector<v1::Conflict>> conflicts = RunConflicts(*ctx.db);
+  absl::StatusOr<std::vector<v1::Conflict>> conflicts = RunConflicts(ctx);
   ASSERT_TRUE(conflicts.ok()) << conflicts.status();
   ExpectConflictsMatch(*conflicts, ExpectedConflicts(state));
 
@@ -457,7 +461,7 @@ absl::StatusOr<std::map<std::string, std::vector<std::string>>> ReportLines(
     if (!rows.ok()) return rows.status();
     add_rows(Variant("duplicates", allow ? "allow" : ""), *rows);
   }
-  absl::StatusOr<std::vector<v1::Conflict>> conflicts = RunConflicts(*ctx.db);
+  absl::StatusOr<std::vector<v1::Conflict>> conflicts = RunConflicts(ctx);
   if (!conflicts.ok()) return conflicts.status();
   add_rows("conflicts", *conflicts);
   for (const std::string& region : variants.export_regions) {

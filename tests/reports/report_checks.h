@@ -63,8 +63,8 @@ absl::StatusOr<VacanciesResult> RunVacancies(const ReportContext& ctx,
 // Membership ids sorted within each row.
 absl::StatusOr<std::vector<v1::DuplicateRow>> RunDuplicates(const ReportContext& ctx,
                                                             bool allow_multiple_confederations);
-// Every page.
-absl::StatusOr<std::vector<v1::Conflict>> RunConflicts(const Database& db, int page_size = 7);
+// Every page; each must carry the report header.
+absl::StatusOr<std::vector<v1::Conflict>> RunConflicts(const ReportContext& ctx, int page_size = 7);
 absl::StatusOr<std::vector<v1::ExportRow>> RunExport(const Database& db, const std::string& region,
                                                      bool include_ended);
 

@@ -25,6 +25,7 @@
 #include "node/replication/endpoint.h"
 #include "node/replication/peer_directory.h"
 #include "node/replication/pull_session.h"
+#include "node/reports/conflicts.h"
 #include "node/reports/formation.h"
 #include "node/reports/report_context.h"
 #include "node/reports/tree.h"
@@ -332,6 +333,17 @@ TEST_P(ReportsTest, BadRequestsAreRefusedNamingTheField) {
   EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument) << s;
   EXPECT_TRUE(absl::StartsWith(s.message(), "stale_after:")) << s;
 
+  v1::ConflictsRequest conflicts;
+  conflicts.set_stale_after("soon");
+  absl::StatusOr<v1::ConflictsResponse> page = BuildConflicts(ctx, conflicts);
+  EXPECT_EQ(page.status().code(), absl::StatusCode::kInvalidArgument) << page.status();
+  EXPECT_TRUE(absl::StartsWith(page.status().message(), "stale_after:")) << page.status();
+  conflicts.set_stale_after("");
+  conflicts.set_page_token("bm90IGEgdG9rZW4");  // base64 of "not a token"
+  page = BuildConflicts(ctx, conflicts);
+  EXPECT_EQ(page.status().code(), absl::StatusCode::kInvalidArgument) << page.status();
+  EXPECT_TRUE(absl::StartsWith(page.status().message(), "page_token:")) << page.status();
+
   v1::FormationRequest formation;
   formation.set_region("XX-NOWHERE");
   s = BuildFormation(ctx, formation, never);
@@ -547,7 +559,7 @@ TEST_P(ReportsTest, TheComparisonsCatchAOneRecordDifference) {
   absl::StatusOr<std::vector<v1::FormationRow>> formation = RunFormation(ctx, "");
   absl::StatusOr<VacanciesResult> vacancies = RunVacancies(ctx, v1::VacanciesRequest());
   absl::StatusOr<std::vector<v1::DuplicateRow>> duplicates = RunDuplicates(ctx, false);
-  absl::StatusOr<std::vector<v1::Conflict>> conflicts = RunConflicts(w.node->db());
+  absl::StatusOr<std::vector<v1::Conflict>> conflicts = RunConflicts(ctx);
   const std::string region = w.variants.export_regions.at(0);
   absl::StatusOr<std::vector<v1::ExportRow>> exported = RunExport(w.node->db(), region, false);
   ASSERT_TRUE(summary.ok() && regions.ok() && tree.ok() && formation.ok() && vacancies.ok() &&
