@@ -2,6 +2,8 @@
 
 #include "absl/strings/str_cat.h"
 #include "node/base/log.h"
+#include "node/store/applier.h"
+#include "node/store/version_vector.h"
 
 namespace pacto {
 
@@ -11,7 +13,14 @@ absl::Status ApplyBatch(CommitPipeline& pipeline, HybridClock& hlc,
   BatchResult counted;
   absl::Status status = pipeline.Execute(
       [&](WriteContext& ctx) -> absl::Status {
+        // Everything that can refuse an entry is checked before the first is applied:
+        // a batch lands whole or not at all (a redacted op and what replaced it travel
+        // in one batch), and a refusal must not roll back other writers' work.
+        VersionVector vv = ctx.applier().version_vector();
         for (const v1::Entry& entry : entries) {
+          if (entry.origin().empty() || entry.seq() == 0) {
+            return absl::InvalidArgumentError("entry: origin and seq are required");
+          }
           if (absl::Status clock = hlc.Observe(entry.hlc()); !clock.ok()) {
             LogWarning("refused a replicated entry", {{"origin", entry.origin()},
                                                       {"seq", absl::StrCat(entry.seq())},
@@ -19,6 +28,19 @@ absl::Status ApplyBatch(CommitPipeline& pipeline, HybridClock& hlc,
             return absl::FailedPreconditionError(absl::StrCat(
                 "entry ", entry.origin(), ":", entry.seq(), " refused: ", clock.message()));
           }
+          if (absl::Status ops = Applier::ValidateOps(entry); !ops.ok()) {
+            return absl::Status(ops.code(), absl::StrCat("entry ", entry.origin(), ":", entry.seq(),
+                                                         ": ", ops.message()));
+          }
+          const uint64_t have = vv.Get(entry.origin());
+          if (entry.seq() > have + 1) {
+            return absl::FailedPreconditionError(absl::StrCat("entry ", entry.origin(), ":",
+                                                              entry.seq(), " arrived before ",
+                                                              entry.origin(), ":", have + 1));
+          }
+          if (entry.seq() == have + 1) vv.Set(entry.origin(), entry.seq());
+        }
+        for (const v1::Entry& entry : entries) {
           bool applied = false;
           absl::Status s = ctx.applier().ApplyEntry(ctx.txn(), entry, &applied);
           if (!s.ok()) {

@@ -65,7 +65,7 @@ absl::Status ReplicationEndpoint::Snapshot(
   Learn(request.caller());
   stats_.snapshots_served++;
   uint64_t records = 0;
-  return ShipSnapshot(*db_, emit, &records);
+  return ShipSnapshot(*db_, request.max_chunk_bytes(), emit, &records);
 }
 
 void ReplicationEndpoint::Notify(const v1::NotifyRequest& request) {

@@ -34,8 +34,14 @@ absl::Status ShipLog(const Database& db, const v1::PullRequest& request, v1::Pul
     const uint64_t have = theirs.Get(origin);
     if (seq <= have) continue;
     uint64_t position = 0;
-    PACTO_ASSIGN_OR_RETURN(bool found, FindInLog(view, origin, have + 1, &position));
-    if (!found) {
+    bool in_log = false;
+    // Below the origin's floor this log has a hole (a snapshot filled it), and what
+    // was logged after the hole may depend on it.
+    auto floor = state.origins.find(origin);
+    if (floor == state.origins.end() || have + 1 >= floor->second.log_floor()) {
+      PACTO_ASSIGN_OR_RETURN(in_log, FindInLog(view, origin, have + 1, &position));
+    }
+    if (!in_log) {
       stats->snapshot_needed = true;
       v1::PullResponse response;
       response.mutable_snapshot_needed()->set_reason(absl::StrCat(
@@ -50,23 +56,36 @@ absl::Status ShipLog(const Database& db, const v1::PullRequest& request, v1::Pul
     v1::PullResponse batch;
     size_t batch_bytes = 0;
     bool gone = false;
-    absl::Status read = ReadLog(view, start, [&](uint64_t, v1::Entry& entry) {
-      if (theirs.Covers(entry.origin(), entry.seq())) return true;
-      // In this log an origin's entries come in sequence order, so they now have it.
-      theirs.Set(entry.origin(), entry.seq());
-      batch_bytes += entry.ByteSizeLong();
-      *batch.mutable_batch()->add_entries() = std::move(entry);
-      ++stats->entries;
-      if (batch_bytes < max_bytes) return true;
-      ++stats->batches;
-      if (!Emit(emit, batch, stats)) {
-        gone = true;
-        return false;
-      }
-      batch.Clear();
-      batch_bytes = 0;
-      return true;
-    });
+    // Versions that replaced a redacted op of this batch: the batch (applied
+    // atomically by the caller) must carry them too, or the caller would show a
+    // placeholder where a value was.
+    std::vector<v1::Dot> awaited;
+    absl::Status read = ReadLogForShipping(
+        view, start, [&](uint64_t, v1::Entry& entry, const std::vector<v1::Dot>& replacements) {
+          if (theirs.Covers(entry.origin(), entry.seq())) return true;
+          // In this log an origin's entries come in sequence order, so they now have it.
+          theirs.Set(entry.origin(), entry.seq());
+          for (const v1::Dot& dot : replacements) {
+            if (!theirs.Covers(dot.origin(), dot.seq())) awaited.push_back(dot);
+          }
+          awaited.erase(std::remove_if(awaited.begin(), awaited.end(),
+                                       [&](const v1::Dot& dot) {
+                                         return theirs.Covers(dot.origin(), dot.seq());
+                                       }),
+                        awaited.end());
+          batch_bytes += entry.ByteSizeLong();
+          *batch.mutable_batch()->add_entries() = std::move(entry);
+          ++stats->entries;
+          if (batch_bytes < max_bytes || !awaited.empty()) return true;
+          ++stats->batches;
+          if (!Emit(emit, batch, stats)) {
+            gone = true;
+            return false;
+          }
+          batch.Clear();
+          batch_bytes = 0;
+          return true;
+        });
     PACTO_RETURN_IF_ERROR(read);
     if (gone) return absl::CancelledError("the caller went away");
     if (batch.has_batch()) {

@@ -14,11 +14,14 @@ namespace pacto {
 namespace {
 
 absl::Status TakeSnapshot(Replica& replica, PeerDirectory& peers, Transport& transport,
-                          const std::string& address, SessionOutcome* outcome) {
+                          const std::string& address, const SessionOptions& options,
+                          SessionOutcome* outcome) {
   v1::SnapshotRequest request;
   *request.mutable_caller() = peers.self();
+  request.set_max_chunk_bytes(options.max_chunk_bytes);
   std::unique_ptr<Incoming<v1::SnapshotChunk>> call = transport.Snapshot(address, request);
-  SnapshotMerger merger(&replica.pipeline(), absl::StrCat("node:", peers.self().node_id()));
+  SnapshotMerger merger(&replica.pipeline(), &replica.hlc(),
+                        absl::StrCat("node:", peers.self().node_id()));
   v1::SnapshotChunk chunk;
   while (true) {
     PACTO_ASSIGN_OR_RETURN(bool more, call->Next(&chunk));
@@ -97,7 +100,7 @@ absl::StatusOr<SessionOutcome> PullFrom(Replica& replica, PeerDirectory& peers,
       return outcome;
     }
     if (!snapshot) return absl::UnavailableError("the pull stream ended before its last message");
-    PACTO_RETURN_IF_ERROR(TakeSnapshot(replica, peers, transport, address, &outcome));
+    PACTO_RETURN_IF_ERROR(TakeSnapshot(replica, peers, transport, address, options, &outcome));
   }
   return absl::UnavailableError(
       absl::StrCat("still behind after ", options.max_rounds, " snapshot rounds"));

@@ -29,6 +29,7 @@ struct SessionOutcome {
 
 struct SessionOptions {
   uint32_t max_batch_bytes = 0;  // 0: the peer's default
+  uint32_t max_chunk_bytes = 0;  // of a snapshot; 0: the peer's default
   // How many snapshot-then-pull rounds one session may take before giving up.
   int max_rounds = 3;
 };

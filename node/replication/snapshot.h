@@ -5,14 +5,23 @@
 // vectors (MergeStates), walking its own records alongside so that one it holds and
 // the sender lacks is merged too, and at the end covers what the sender covered.
 // Merging is idempotent, so an interrupted snapshot is simply taken again.
+//
+// Chunks are merged as they arrive, so a node shows part of a snapshot while the rest
+// is on its way (or lost with a broken stream). What it shows never refers to what it
+// lacks: record types come in key order from what is referred to (regions, chapters)
+// to what refers (memberships, officer terms), so a record that becomes live or
+// changes arrives after what it refers to; a record that stops being live is held back
+// and merged last, in the reverse order, after whatever referred to it.
 #ifndef PACTO_NODE_REPLICATION_SNAPSHOT_H_
 #define PACTO_NODE_REPLICATION_SNAPSHOT_H_
 
 #include <cstdint>
 #include <functional>
 #include <string>
+#include <vector>
 
 #include "absl/status/status.h"
+#include "node/base/hlc.h"
 #include "node/store/commit_pipeline.h"
 #include "node/store/database.h"
 #include "node/store/version_vector.h"
@@ -22,8 +31,9 @@ namespace pacto {
 
 inline constexpr size_t kSnapshotChunkBytes = 1 << 20;
 
-// Streams a snapshot of `db`; `emit` returns false when the receiver has gone.
-absl::Status ShipSnapshot(const Database& db,
+// Streams a snapshot of `db` in chunks of about `chunk_bytes` (0: the default);
+// `emit` returns false when the receiver has gone.
+absl::Status ShipSnapshot(const Database& db, size_t chunk_bytes,
                           const std::function<bool(const v1::SnapshotChunk&)>& emit,
                           uint64_t* records_sent);
 
@@ -31,8 +41,10 @@ absl::Status ShipSnapshot(const Database& db,
 // pipeline before Add returns. Not thread-safe.
 class SnapshotMerger {
  public:
-  SnapshotMerger(CommitPipeline* pipeline, std::string principal)
-      : pipeline_(pipeline), principal_(std::move(principal)) {}
+  // `hlc` observes every timestamp the snapshot carries: a chunk holding one too far
+  // ahead of this node's clock is refused, as the same write would be in a pull.
+  SnapshotMerger(CommitPipeline* pipeline, HybridClock* hlc, std::string principal)
+      : pipeline_(pipeline), hlc_(hlc), principal_(std::move(principal)) {}
 
   // Merges the chunk's records and this node's records between the previous chunk's
   // last key and this chunk's; the last chunk also merges the rest and the vector.
@@ -43,12 +55,19 @@ class SnapshotMerger {
 
  private:
   CommitPipeline* const pipeline_;
+  HybridClock* const hlc_;
   const std::string principal_;
   bool started_ = false;
   VersionVector remote_vv_;  // the sender's causal context, from the first chunk
   std::string next_key_;     // this node's records before it are merged
   uint64_t records_ = 0;
   bool finished_ = false;
+  struct Removal {
+    v1::RecordType type;
+    std::string id;
+    v1::RecordState remote;  // empty when the sender lacks the record
+  };
+  std::vector<Removal> removals_;  // merges that end a live record, held to the end
 };
 
 }  // namespace pacto

@@ -140,6 +140,8 @@ void Applier::MergeVersionVector(const VersionVector& remote_vv) {
       vv_.Set(origin, seq);
       v1::OriginState& state = origins_[origin];
       state.set_seq(seq);
+      // Entries up to `seq` arrived in the snapshot and are not in this log.
+      state.set_log_floor(seq + 1);
       state.set_received_ms(absl::ToUnixMillis(clock_->Now()));
       dirty_origins_.push_back(origin);
       dirty_ = true;

@@ -189,16 +189,18 @@ void CommitPipeline::ApplyGroup(Group& group, std::vector<Item>* rest) {
   while (ran < group.items.size()) {
     Item& item = group.items[ran];
     ctx.principal_ = item.principal;
+    const uint64_t writes_before = group.txn->writes();
     absl::Status s = item.work(ctx);
+    if (!s.ok() && group.txn->writes() != writes_before) {
+      // Validation must precede the first write; this item broke that rule (or failed
+      // reading), so the group's half-applied state cannot be committed: an item's
+      // writes land whole or not at all.
+      broken = absl::Status(s.code(),
+                            absl::StrCat("a write failed after it began applying: ", s.message()));
+      group.results[ran++] = broken;
+      break;
+    }
     if (applier_->entry_open()) {
-      if (!s.ok() && applier_->open_ops() > 0) {
-        // Validation must precede the first Emit; this item broke that rule, so the
-        // group's half-applied state cannot be committed.
-        broken = absl::InternalError(
-            absl::StrCat("a write failed after it began applying: ", s.message()));
-        group.results[ran++] = broken;
-        break;
-      }
       absl::Status end = applier_->EndEntry(*group.txn);
       if (s.ok()) s = end;
     }

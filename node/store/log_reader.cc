@@ -7,12 +7,15 @@
 
 namespace pacto {
 
-absl::Status FillValues(const ReadView& view, v1::Entry* entry) {
+absl::Status FillValues(const ReadView& view, v1::Entry* entry,
+                        std::vector<v1::Dot>* replacements) {
   v1::Dot dot;
   dot.set_origin(entry->origin());
   dot.set_seq(entry->seq());
   for (v1::Op& op : *entry->mutable_ops()) {
-    if (op.kind() != v1::Op::PUT || op.redacted()) continue;
+    // An op that reached this node redacted is redacted again, and its replacements
+    // named, like one whose version went here.
+    if (op.kind() != v1::Op::PUT) continue;
     v1::RecordState state;
     PACTO_ASSIGN_OR_RETURN(bool found, ReadState(view, op.type(), op.id(), &state));
     const v1::Version* version = nullptr;
@@ -26,13 +29,15 @@ absl::Status FillValues(const ReadView& view, v1::Entry* entry) {
     } else {
       op.clear_value();
       op.set_redacted(true);
+      if (replacements != nullptr) {
+        for (const v1::Version& v : state.versions()) replacements->push_back(v.dot());
+      }
     }
   }
   return absl::OkStatus();
 }
 
-absl::Status ReadLog(const ReadView& view, uint64_t position,
-                     const std::function<bool(uint64_t, v1::Entry&)>& fn) {
+absl::Status ReadLogForShipping(const ReadView& view, uint64_t position, const LogVisitor& fn) {
   std::string start;
   PutBigEndian64(&start, position);
   absl::Status inner;
@@ -48,11 +53,19 @@ absl::Status ReadLog(const ReadView& view, uint64_t position,
                     inner = absl::DataLossError("malformed log entry");
                     return false;
                   }
-                  inner = FillValues(view, &entry);
+                  std::vector<v1::Dot> replacements;
+                  inner = FillValues(view, &entry, &replacements);
                   if (!inner.ok()) return false;
-                  return fn(GetBigEndian64(suffix), entry);
+                  return fn(GetBigEndian64(suffix), entry, replacements);
                 }));
   return inner;
+}
+
+absl::Status ReadLog(const ReadView& view, uint64_t position,
+                     const std::function<bool(uint64_t, v1::Entry&)>& fn) {
+  return ReadLogForShipping(
+      view, position,
+      [&](uint64_t at, v1::Entry& entry, const std::vector<v1::Dot>&) { return fn(at, entry); });
 }
 
 absl::StatusOr<bool> FindInLog(const ReadView& view, absl::string_view origin, uint64_t seq,

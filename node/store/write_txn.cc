@@ -43,11 +43,13 @@ void WriteTxn::Put(rocksdb::ColumnFamilyHandle* cf, const rocksdb::Slice& key,
   if (slot) bytes_ -= slot->size();
   slot = std::string(value.data(), value.size());
   bytes_ += key.size() + value.size();
+  ++writes_;
 }
 
 void WriteTxn::Delete(rocksdb::ColumnFamilyHandle* cf, const rocksdb::Slice& key) {
   OverlayOf(cf)[std::string(key.data(), key.size())] = std::nullopt;
   bytes_ += key.size();
+  ++writes_;
 }
 
 size_t WriteTxn::Count() const {

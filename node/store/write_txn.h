@@ -57,6 +57,8 @@ class WriteTxn {
   // Keys written, and an estimate of the bytes the batch will carry.
   size_t Count() const;
   size_t ByteSize() const { return bytes_; }
+  // Puts and deletes so far (never reset by Clear): whether a piece of work wrote.
+  uint64_t writes() const { return writes_; }
   Database* database() const { return db_; }
 
  private:
@@ -67,6 +69,7 @@ class WriteTxn {
   Database* const db_;
   const WriteTxn* parent_ = nullptr;
   size_t bytes_ = 0;
+  uint64_t writes_ = 0;
   std::vector<Overlay> overlays_;  // by column family id
 };
 

@@ -61,7 +61,11 @@ class SimNode {
   // Moves the node's clock to follow `true_now`.
   void SetTrueTime(absl::Time true_now);
   // Sets the clock `d` off its course from now on (a badly set clock; negative undoes).
-  void Leap(absl::Duration d) { leap_ += d; }
+  // Takes effect at once, and stays for every later SetTrueTime.
+  void Leap(absl::Duration d) {
+    leap_ += d;
+    clock_.Advance(d);
+  }
 
   const std::string& id() const { return options_.node_id; }
   const std::string& region() const { return options_.region; }
