@@ -165,6 +165,16 @@ PACTO_UNARY_RPC(admin_, Sync, v1::SyncRequest, v1::SyncResponse)
 
 #undef PACTO_UNARY_RPC
 
+absl::StatusOr<v1::BackupResponse> Client::Backup(const v1::BackupRequest& request) const {
+  if (absl::Status utf8 = CheckUtf8Fields(request); !utf8.ok()) return utf8;
+  grpc::ClientContext context;
+  Prepare(&context, options_.stream_deadline);
+  v1::BackupResponse response;
+  grpc::Status status = admin_->Backup(&context, request, &response);
+  if (!status.ok()) return Convert(status, options_.stream_deadline);
+  return response;
+}
+
 // Two lines per server-streaming RPC: StreamMethod (chunk by chunk, via ServerStream)
 // and Method (every chunk merged).
 #define PACTO_STREAM_RPC(Stub, Method, Request, Response)                                        \

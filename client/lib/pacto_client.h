@@ -187,6 +187,9 @@ class Client {
   absl::StatusOr<v1::PeersResponse> Peers(const v1::PeersRequest& request) const;
   // A sync round with every peer of the node; may take as long as the slowest peer.
   absl::StatusOr<v1::SyncResponse> Sync(const v1::SyncRequest& request) const;
+  // A verified backup of the node into a directory on the node's machine; may take as
+  // long as copying the registry, so it runs under `stream_deadline`.
+  absl::StatusOr<v1::BackupResponse> Backup(const v1::BackupRequest& request) const;
 
  private:
   Client(ClientOptions options, std::shared_ptr<grpc::Channel> channel);

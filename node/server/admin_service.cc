@@ -45,4 +45,26 @@ grpc::ServerUnaryReactor* AdminService::Sync(grpc::CallbackServerContext* c, con
   return reactor;
 }
 
+grpc::ServerUnaryReactor* AdminService::Backup(grpc::CallbackServerContext* c,
+                                               const v1::BackupRequest* q, v1::BackupResponse* r) {
+  auto* reactor = c->DefaultReactor();
+  // Copying a registry takes a while; callback threads must not block on it.
+  std::thread([this, reactor, q, r] {
+    absl::StatusOr<BackupReport> report = deps_.backups->Take(q->dir());
+    if (report.ok()) {
+      r->set_dir(report->dir);
+      r->set_backup_id(report->backup_id);
+      r->set_size_bytes(report->size_bytes);
+      r->set_files(report->files);
+      r->set_backups_in_dir(report->backups_in_dir);
+      r->set_node_id(report->node_id);
+      r->set_encrypted(report->encrypted);
+      r->set_verified(true);
+      r->set_seconds(absl::ToDoubleSeconds(report->took));
+    }
+    reactor->Finish(ToGrpc(report.status()));
+  }).detach();
+  return reactor;
+}
+
 }  // namespace pacto

@@ -4,6 +4,7 @@
 
 #include <functional>
 
+#include "node/admin/backup.h"
 #include "node/admin/status.h"
 #include "pacto/v1/admin.grpc.pb.h"
 
@@ -18,6 +19,7 @@ class AdminService final : public v1::Admin::CallbackService {
     // Runs a sync round with every peer and returns the results; blocking.
     std::function<v1::SyncResponse()> sync_now;
     std::function<NodeFacts()> facts;  // called on RPC threads
+    BackupTaker* backups = nullptr;
   };
   // Everything in `deps` must outlive the service.
   explicit AdminService(Deps deps) : deps_(std::move(deps)) {}
@@ -28,6 +30,8 @@ class AdminService final : public v1::Admin::CallbackService {
                                   v1::PeersResponse* r) override;
   grpc::ServerUnaryReactor* Sync(grpc::CallbackServerContext* c, const v1::SyncRequest* q,
                                  v1::SyncResponse* r) override;
+  grpc::ServerUnaryReactor* Backup(grpc::CallbackServerContext* c, const v1::BackupRequest* q,
+                                   v1::BackupResponse* r) override;
 
  private:
   const Deps deps_;

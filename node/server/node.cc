@@ -11,6 +11,7 @@
 #include "grpcpp/ext/proto_server_reflection_plugin.h"
 #include "grpcpp/grpcpp.h"
 #include "grpcpp/health_check_service_interface.h"
+#include "node/admin/backup.h"
 #include "node/admin/status.h"
 #include "node/base/log.h"
 #include "node/replica/replica.h"
@@ -37,6 +38,7 @@ constexpr std::chrono::seconds kDrainTime(3);
 struct Node::Parts {
   v1::NodeConfig config;
   std::unique_ptr<Replica> replica;
+  std::unique_ptr<BackupTaker> backups;
   // Replication; built once the gRPC port is bound (the node's address is part of
   // its identity), so the services reach it through pointers set then.
   std::unique_ptr<PeerDirectory> peers;
@@ -74,9 +76,22 @@ absl::StatusOr<std::unique_ptr<Node>> Node::Start(const v1::NodeConfig& config) 
     PACTO_ASSIGN_OR_RETURN(key, FederationKey::FromFile(config.federation_key_file()));
   }
 
+  if (!config.restore_from().empty()) {
+    // The restored data dir gets a node id of its own (backup.h says why).
+    PACTO_ASSIGN_OR_RETURN(
+        RestoreReport restored,
+        RestoreBackup(config.restore_from(), config.data_dir(), "", config.node_id()));
+    LogInfo("restored a backup; catching up with peers",
+            {{"backup", config.restore_from()},
+             {"backup_id", absl::StrCat(restored.backup_id)},
+             {"backed_up_node", restored.original_node_id},
+             {"node", restored.node_id}});
+    parts->config.set_node_id(restored.node_id);
+  }
+
   Replica::Options replica_options;
   replica_options.database.path = config.data_dir();
-  replica_options.database.node_id = config.node_id();
+  replica_options.database.node_id = parts->config.node_id();
   replica_options.region = config.region();
   replica_options.federation_key = std::move(key);
   PACTO_ASSIGN_OR_RETURN(parts->replica, Replica::Open(std::move(replica_options)));
@@ -115,6 +130,8 @@ absl::StatusOr<std::unique_ptr<Node>> Node::Start(const v1::NodeConfig& config) 
     return facts;
   };
   admin.peers_provider = [raw]() -> const PeerDirectory* { return raw->peers.get(); };
+  parts->backups = std::make_unique<BackupTaker>(db, "");
+  admin.backups = parts->backups.get();
   admin.sync_now = [raw] {
     v1::SyncResponse response;
     Syncer* syncer = raw->live_syncer.load();
@@ -225,6 +242,7 @@ void Node::Shutdown() {
   }
   if (p.syncer) p.syncer->Stop();
   if (p.http) p.http->Stop();
+  if (p.backups) p.backups->Stop();
   if (p.replica) p.replica->Close();
 }
 

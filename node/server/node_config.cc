@@ -172,8 +172,7 @@ absl::Status ValidateNodeConfig(const v1::NodeConfig& config) {
         {"tls-key", &config.tls_key()},
         {"tls-ca", &config.tls_ca()},
         {"token-pubkey", &config.token_pubkey()},
-        {"encryption-key-file", &config.encryption_key_file()},
-        {"restore-from", &config.restore_from()}}) {
+        {"encryption-key-file", &config.encryption_key_file()}}) {
     if (!value->empty()) {
       return absl::InvalidArgumentError(
           absl::StrCat("--", flag,

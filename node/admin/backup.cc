@@ -1,0 +1,282 @@
+#include "node/admin/backup.h"
+
+#include <algorithm>
+#include <filesystem>
+#include <memory>
+#include <vector>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/strip.h"
+#include "absl/time/clock.h"
+#include "common/status_macros.h"
+#include "node/domain/ids.h"
+#include "node/store/encryption.h"
+#include "node/store/keys.h"
+#include "pacto/v1/storage.pb.h"
+
+namespace pacto {
+namespace {
+
+namespace fs = std::filesystem;
+
+// The key-check file encryption.h keeps beside encrypted data; a backup dir of an
+// encrypted node carries one too.
+constexpr char kKeyCheckFile[] = "ENCRYPTION";
+// What BackupEngine keeps in a backup dir: one file per backup under meta/.
+constexpr char kBackupMetaDir[] = "meta";
+// app_metadata of each backup: the id of the node it was taken from.
+constexpr absl::string_view kNodeIdMetadata = "node_id=";
+
+bool Exists(const std::string& path) {
+  std::error_code ec;
+  return fs::exists(path, ec);
+}
+
+bool IsEmptyOrMissing(const std::string& dir) {
+  std::error_code ec;
+  if (!fs::exists(dir, ec)) return true;
+  return fs::is_directory(dir, ec) && fs::is_empty(dir, ec);
+}
+
+std::string NodeIdOf(const rocksdb::BackupInfo& info) {
+  absl::string_view metadata = info.app_metadata;
+  return absl::ConsumePrefix(&metadata, kNodeIdMetadata) ? std::string(metadata) : "";
+}
+
+// The Env BackupEngine reads and writes a backup dir through: the encrypted one when
+// the dir is encrypted. `key` is empty for plaintext.
+struct BackupEnvs {
+  std::unique_ptr<rocksdb::Env> encrypted;
+  rocksdb::Env* env = rocksdb::Env::Default();
+};
+
+BackupEnvs MakeEnvs(const std::string& key) {
+  BackupEnvs envs;
+  if (!key.empty()) {
+    envs.encrypted = NewEncryptedEnvironment(rocksdb::Env::Default(), key);
+    envs.env = envs.encrypted.get();
+  }
+  return envs;
+}
+
+// Refuses to mix encrypted and plaintext backups in one dir, and a wrong key; marks a
+// new dir of an encrypted node.
+absl::Status CheckBackupDirKey(const std::string& dir, const std::string& key) {
+  const bool marked = Exists(absl::StrCat(dir, "/", kKeyCheckFile));
+  const bool has_backups = Exists(absl::StrCat(dir, "/", kBackupMetaDir));
+  if (key.empty() && marked) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("backup dir ", dir,
+                     " holds encrypted backups and this node's data is not encrypted; back it "
+                     "up into another dir"));
+  }
+  if (!key.empty() && !marked && has_backups) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("backup dir ", dir,
+                     " holds unencrypted backups and this node's data is encrypted; back it up "
+                     "into another dir"));
+  }
+  absl::Status status = CheckDataDirKey(dir, key, /*dir_is_new=*/true);
+  if (absl::IsPermissionDenied(status)) {
+    return absl::PermissionDeniedError(
+        absl::StrCat("backup dir ", dir, " is encrypted with another key than this node's data"));
+  }
+  return status;
+}
+
+absl::Status FromIo(const rocksdb::IOStatus& s, const std::string& context) {
+  return FromRocks(rocksdb::Status(s), context);
+}
+
+}  // namespace
+
+absl::StatusOr<BackupReport> BackupTaker::Take(const std::string& dir_in) {
+  if (dir_in.empty() || dir_in[0] != '/') {
+    return absl::InvalidArgumentError(
+        absl::StrCat("dir: '", dir_in, "' must be an absolute path on the node's machine"));
+  }
+  const std::string dir(absl::StripSuffix(dir_in, "/"));
+  absl::MutexLock lock(&mu_);
+  const absl::Time start = absl::Now();
+  std::error_code ec;
+  fs::create_directories(dir, ec);
+  if (ec) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("dir: cannot create backup dir ", dir, ": ", ec.message()));
+  }
+  PACTO_RETURN_IF_ERROR(CheckBackupDirKey(dir, encryption_key_));
+
+  // The database's own Env decrypts what it reads and, as the backup's Env, encrypts
+  // what it writes: the backup is exactly as encrypted as the data dir.
+  rocksdb::Env* env = db_->db()->GetEnv();
+  rocksdb::BackupEngineOptions options(dir, env);
+  options.sync = true;
+  options.max_background_operations = 1;
+  rocksdb::BackupEngine* raw = nullptr;
+  PACTO_RETURN_IF_ERROR(
+      FromIo(rocksdb::BackupEngine::Open(options, env, &raw), "opening backup dir " + dir));
+  std::unique_ptr<rocksdb::BackupEngine> engine(raw);
+  {
+    absl::MutexLock running(&running_mu_);
+    if (stopped_) return absl::UnavailableError("the node is shutting down");
+    running_ = engine.get();
+  }
+  struct Done {
+    BackupTaker* taker;
+    ~Done() {
+      absl::MutexLock running(&taker->running_mu_);
+      taker->running_ = nullptr;
+    }
+  } done{this};
+
+  // Without a flush: the live WAL is copied with the tables, which keeps every
+  // column family consistent and spares a busy node a forced flush.
+  rocksdb::CreateBackupOptions create;
+  create.flush_before_backup = false;
+  rocksdb::BackupID id = 0;
+  PACTO_RETURN_IF_ERROR(
+      FromIo(engine->CreateNewBackupWithMetadata(
+                 create, db_->db(), absl::StrCat(kNodeIdMetadata, db_->node_id()), &id),
+             "taking the backup"));
+  PACTO_RETURN_IF_ERROR(
+      FromIo(engine->VerifyBackup(id, /*verify_with_checksum=*/true),
+             absl::StrCat("verifying backup ", id, " (it was kept; do not rely on it)")));
+
+  rocksdb::BackupInfo info;
+  PACTO_RETURN_IF_ERROR(FromRocks(engine->GetBackupInfo(id, &info), "reading the backup's info"));
+  std::vector<rocksdb::BackupInfo> all;
+  engine->GetBackupInfo(&all);
+
+  BackupReport report;
+  report.dir = dir;
+  report.backup_id = id;
+  report.size_bytes = info.size;
+  report.files = info.number_files;
+  report.backups_in_dir = static_cast<uint32_t>(all.size());
+  report.node_id = db_->node_id();
+  report.encrypted = !encryption_key_.empty();
+  report.took = absl::Now() - start;
+  return report;
+}
+
+void BackupTaker::Stop() {
+  {
+    absl::MutexLock running(&running_mu_);
+    stopped_ = true;
+    if (running_ != nullptr) running_->StopBackup();
+  }
+  absl::MutexLock lock(&mu_);  // waits for the backup to give up
+}
+
+absl::StatusOr<RestoreReport> RestoreBackup(const std::string& backup_dir_in,
+                                            const std::string& data_dir_in,
+                                            const std::string& encryption_key,
+                                            const std::string& new_node_id) {
+  const std::string backup_dir(absl::StripSuffix(backup_dir_in, "/"));
+  const std::string data_dir(absl::StripSuffix(data_dir_in, "/"));
+  if (!Exists(absl::StrCat(backup_dir, "/", kBackupMetaDir))) {
+    return absl::NotFoundError(
+        absl::StrCat("--restore-from: ", backup_dir, " holds no backup (no meta/ directory)"));
+  }
+  if (!IsEmptyOrMissing(data_dir)) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("--restore-from: data dir ", data_dir,
+                     " is not empty; a restore never overwrites a registry. Give a new or empty "
+                     "--data-dir, or start without --restore-from to run on the data as it is"));
+  }
+  // An encrypted backup needs its key; a plaintext one may be restored into an
+  // encrypted data dir (that is how a node starts encrypting its data).
+  const bool backup_encrypted = Exists(absl::StrCat(backup_dir, "/", kKeyCheckFile));
+  if (backup_encrypted) {
+    if (encryption_key.empty()) {
+      return absl::FailedPreconditionError(
+          absl::StrCat("--restore-from: backup ", backup_dir,
+                       " is encrypted; give its key with --encryption-key-file"));
+    }
+    if (absl::Status key = CheckDataDirKey(backup_dir, encryption_key, false); !key.ok()) {
+      return absl::PermissionDeniedError(
+          absl::StrCat("--restore-from: the encryption key does not match backup ", backup_dir,
+                       "; nothing was read or changed"));
+    }
+  }
+  BackupEnvs backup_envs = MakeEnvs(backup_encrypted ? encryption_key : "");
+  BackupEnvs data_envs = MakeEnvs(encryption_key);
+
+  rocksdb::BackupEngineReadOnly* raw = nullptr;
+  PACTO_RETURN_IF_ERROR(
+      FromIo(rocksdb::BackupEngineReadOnly::Open(
+                 rocksdb::BackupEngineOptions(backup_dir, backup_envs.env), data_envs.env, &raw),
+             "--restore-from: opening " + backup_dir));
+  std::unique_ptr<rocksdb::BackupEngineReadOnly> engine(raw);
+  std::vector<rocksdb::BackupInfo> backups;
+  engine->GetBackupInfo(&backups);
+  if (backups.empty()) {
+    return absl::NotFoundError(
+        absl::StrCat("--restore-from: ", backup_dir, " holds no intact backup"));
+  }
+  const rocksdb::BackupInfo& newest =
+      *std::max_element(backups.begin(), backups.end(),
+                        [](const auto& a, const auto& b) { return a.backup_id < b.backup_id; });
+  RestoreReport report;
+  report.backup_id = newest.backup_id;
+  report.original_node_id = NodeIdOf(newest);
+  report.node_id = new_node_id.empty() ? NewId("node") : new_node_id;
+  if (report.node_id == report.original_node_id) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "--restore-from: backup ", report.backup_id, " was taken from node '",
+        report.original_node_id,
+        "'; a restored node takes a new node id (the original may be alive, and two nodes "
+        "numbering writes as one make replicas diverge). Give another --node-id, or none"));
+  }
+
+  // Restore beside the target and rename it into place: a failed restore leaves
+  // nothing half-made where the node would start from.
+  const std::string staging = absl::StrCat(data_dir, ".restoring");
+  std::error_code ec;
+  fs::remove_all(staging, ec);
+  PACTO_RETURN_IF_ERROR(FromIo(
+      engine->RestoreDBFromBackup(rocksdb::RestoreOptions(), newest.backup_id, staging, staging),
+      absl::StrCat("--restore-from: restoring backup ", newest.backup_id)));
+  engine.reset();
+  // After the restore, which empties its target first: the key marker of the new dir.
+  PACTO_RETURN_IF_ERROR(CheckDataDirKey(staging, encryption_key, /*dir_is_new=*/true));
+
+  {
+    DatabaseOptions options;
+    options.path = staging;
+    options.encryption_key = encryption_key;
+    options.write_buffer_bytes = 16 << 20;
+    options.block_cache_bytes = 8 << 20;
+    PACTO_ASSIGN_OR_RETURN(std::unique_ptr<Database> db, Database::Open(options));
+    if (report.original_node_id.empty()) report.original_node_id = db->node_id();
+    if (db->node_id() == report.node_id) {
+      return absl::FailedPreconditionError(absl::StrCat(
+          "--restore-from: the backup holds node '", db->node_id(), "'; give another --node-id"));
+    }
+    std::string stored;
+    PACTO_RETURN_IF_ERROR(FromRocks(db->db()->Get(rocksdb::ReadOptions(), kIdentityKey, &stored),
+                                    "reading the restored identity"));
+    v1::DataDirIdentity identity;
+    if (!identity.ParseFromString(stored)) {
+      return absl::DataLossError("--restore-from: the backup's identity record is unreadable");
+    }
+    identity.set_node_id(report.node_id);
+    identity.set_created(absl::FormatTime(absl::RFC3339_sec, absl::Now(), absl::UTCTimeZone()));
+    rocksdb::WriteOptions sync;
+    sync.sync = true;
+    PACTO_RETURN_IF_ERROR(FromRocks(db->db()->Put(sync, kIdentityKey, identity.SerializeAsString()),
+                                    "writing the restored identity"));
+    PACTO_RETURN_IF_ERROR(db->Flush());
+  }
+
+  if (Exists(data_dir)) fs::remove(data_dir, ec);  // empty, checked above
+  fs::rename(staging, data_dir, ec);
+  if (ec) {
+    return absl::InternalError(
+        absl::StrCat("--restore-from: moving ", staging, " to ", data_dir, ": ", ec.message()));
+  }
+  return report;
+}
+
+}  // namespace pacto
