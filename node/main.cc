@@ -37,11 +37,11 @@ int main(int argc, char** argv) {
     return 0;
   }
   if (command->print_default_config) {
-    std::cout << pacto::FormatNodeConfig(pacto::DefaultNodeConfig());
+    std::cout << pacto::DefaultConfigText();
     return 0;
   }
   const pacto::v1::NodeConfig& config = command->config;
-  if (absl::Status valid = pacto::ValidateNodeConfig(config); !valid.ok()) {
+  if (absl::Status valid = pacto::ValidateNodeCommand(*command); !valid.ok()) {
     std::fprintf(stderr, "error: %s\n", std::string(valid.message()).c_str());
     return 2;
   }

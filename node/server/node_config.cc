@@ -1,5 +1,6 @@
 #include "node/server/node_config.h"
 
+#include <algorithm>
 #include <fstream>
 #include <sstream>
 
@@ -8,6 +9,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_replace.h"
 #include "absl/strings/str_split.h"
+#include "absl/strings/strip.h"
 #include "common/args.h"
 #include "common/status_macros.h"
 #include "google/protobuf/descriptor.h"
@@ -37,7 +39,9 @@ class ConfigErrors : public google::protobuf::io::ErrorCollector {
   std::string first_;
 };
 
-absl::Status ReadConfigFile(const std::string& path, v1::NodeConfig* config) {
+// Merges the file into `config`; `lines` gets the line (from 1) of each field it sets.
+absl::Status ReadConfigFile(const std::string& path, v1::NodeConfig* config,
+                            std::map<std::string, int>* lines) {
   std::ifstream in(path);
   if (!in) return absl::InvalidArgumentError(absl::StrCat("--config: cannot read ", path));
   std::stringstream text;
@@ -45,9 +49,20 @@ absl::Status ReadConfigFile(const std::string& path, v1::NodeConfig* config) {
   google::protobuf::TextFormat::Parser parser;
   ConfigErrors errors;
   parser.RecordErrorsTo(&errors);
+  google::protobuf::TextFormat::ParseInfoTree locations;
+  parser.WriteLocationsTo(&locations);
   v1::NodeConfig from_file;
   if (!parser.ParseFromString(text.str(), &from_file)) {
     return absl::InvalidArgumentError(absl::StrCat("--config ", path, ": ", errors.first()));
+  }
+  const auto* descriptor = v1::NodeConfig::descriptor();
+  const auto* reflection = from_file.GetReflection();
+  for (int i = 0; i < descriptor->field_count(); ++i) {
+    const FieldDescriptor* field = descriptor->field(i);
+    const bool set = field->is_repeated() ? reflection->FieldSize(from_file, field) > 0
+                                          : reflection->HasField(from_file, field);
+    const int line = locations.GetLocation(field, field->is_repeated() ? 0 : -1).line;
+    if (set && line >= 0) (*lines)[field->name()] = line + 1;
   }
   config->MergeFrom(from_file);
   if (from_file.peers_size() > 0) *config->mutable_peers() = from_file.peers();
@@ -96,14 +111,18 @@ absl::StatusOr<NodeCommand> ParseNodeCommand(int argc, const char* const* argv) 
   command.help = args.Has("help");
   command.version = args.Has("version");
   command.config = DefaultNodeConfig();
-  if (args.Has("config"))
-    PACTO_RETURN_IF_ERROR(ReadConfigFile(args.Get("config"), &command.config));
+  if (args.Has("config")) {
+    command.config_path = args.Get("config");
+    PACTO_RETURN_IF_ERROR(
+        ReadConfigFile(command.config_path, &command.config, &command.file_lines));
+  }
 
   const auto* reflection = command.config.GetReflection();
   for (int i = 0; i < descriptor->field_count(); ++i) {
     const FieldDescriptor* field = descriptor->field(i);
     const std::string flag = FlagName(field);
     if (!args.Has(flag)) continue;
+    command.file_lines.erase(field->name());
     const std::string value = args.Get(flag);
     if (field->is_repeated()) {
       reflection->ClearField(&command.config, field);
@@ -183,10 +202,49 @@ absl::Status ValidateNodeConfig(const v1::NodeConfig& config) {
   return absl::OkStatus();
 }
 
+absl::Status ValidateNodeCommand(const NodeCommand& command) {
+  absl::Status status = ValidateNodeConfig(command.config);
+  if (status.ok() || command.file_lines.empty()) return status;
+  // Every error begins with the flag it is about: "--sync-interval: ..." or
+  // "--tls-cert, --tls-key and ...". Point into the file when the value is the file's.
+  absl::string_view message = status.message();
+  if (!absl::ConsumePrefix(&message, "--")) return status;
+  const size_t end = std::min(message.find_first_of(":, "), message.size());
+  const std::string field = absl::StrReplaceAll(message.substr(0, end), {{"-", "_"}});
+  auto line = command.file_lines.find(field);
+  if (line == command.file_lines.end()) return status;
+  const std::string where = absl::StrCat("--config ", command.config_path, ", line ", line->second);
+  if (end < message.size() && message[end] == ':') {
+    return absl::Status(status.code(),
+                        absl::StrCat(where, ": ", field, ":", message.substr(end + 1)));
+  }
+  return absl::Status(status.code(), absl::StrCat(status.message(), " (", field, ": ", where, ")"));
+}
+
 std::string FormatNodeConfig(const v1::NodeConfig& config) {
   std::string text;
   google::protobuf::TextFormat::Printer printer;
   printer.PrintToString(config, &text);
+  return text;
+}
+
+std::string DefaultConfigText() {
+  const v1::NodeConfig defaults = DefaultNodeConfig();
+  std::string text =
+      "# pacto-node configuration: text-format pacto.v1.NodeConfig (proto/pacto/v1/config.proto).\n"
+      "# Use it with `pacto-node --config FILE`; a flag given on the command line wins over\n"
+      "# the file. Fields with no default are commented out.\n";
+  absl::StrAppend(&text, FormatNodeConfig(defaults));
+  const auto* descriptor = v1::NodeConfig::descriptor();
+  const auto* reflection = defaults.GetReflection();
+  for (int i = 0; i < descriptor->field_count(); ++i) {
+    const FieldDescriptor* field = descriptor->field(i);
+    if (field->is_repeated() ? reflection->FieldSize(defaults, field) > 0
+                             : reflection->HasField(defaults, field)) {
+      continue;
+    }
+    absl::StrAppend(&text, "# ", field->name(), ": \"\"\n");
+  }
   return text;
 }
 
