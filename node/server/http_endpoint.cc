@@ -23,6 +23,11 @@ absl::StatusOr<std::unique_ptr<HttpEndpoint>> HttpEndpoint::Start(const std::str
     res.status = ok ? 200 : 503;
     res.set_content(ok ? "ok\n" : "not serving\n", "text/plain");
   });
+  server.Get("/readyz", [r = handlers.not_ready](const httplib::Request&, httplib::Response& res) {
+    const std::string why = r();
+    res.status = why.empty() ? 200 : 503;
+    res.set_content(why.empty() ? "ready\n" : absl::StrCat("not ready: ", why, "\n"), "text/plain");
+  });
   server.Get("/metrics", [m = handlers.metrics](const httplib::Request&, httplib::Response& res) {
     res.set_content(m(), "text/plain; version=0.0.4");
   });

@@ -1,5 +1,6 @@
-// The node's HTTP port: /healthz (200 "ok" while the node serves, 503 otherwise) and
-// /metrics (Prometheus text format). Served by cpp-httplib from Debian on a thread of
+// The node's HTTP port: /healthz (200 "ok" while the node serves, 503 otherwise),
+// /readyz (200 once it is ready for traffic, 503 with the reason before) and /metrics
+// (Prometheus text format). Served by cpp-httplib from Debian on a thread of
 // its own.
 #ifndef PACTO_NODE_SERVER_HTTP_ENDPOINT_H_
 #define PACTO_NODE_SERVER_HTTP_ENDPOINT_H_
@@ -21,6 +22,8 @@ class HttpEndpoint {
  public:
   struct Handlers {
     std::function<bool()> healthy;
+    // Why the node is not ready yet; "" when it is.
+    std::function<std::string()> not_ready;
     std::function<std::string()> metrics;
   };
 

@@ -7,6 +7,7 @@
 #include "node/replication/endpoint.h"
 #include "node/replication/peer_directory.h"
 #include "node/replication/syncer.h"
+#include "node/server/rpc_metrics.h"
 #include "node/store/commit_pipeline.h"
 #include "node/store/database.h"
 
@@ -19,8 +20,12 @@ struct MetricsSources {
   const Syncer* syncer = nullptr;
   const ReplicationEndpoint* endpoint = nullptr;
   const PeerDirectory* peers = nullptr;
+  const RpcMetrics* rpcs = nullptr;
+  bool ready = false;  // what /readyz says
 };
 
+// Everything in Prometheus text format: one HELP and TYPE line per family, then its
+// samples. Reads the database (committed state, RocksDB properties) without locking it.
 std::string RenderMetrics(const MetricsSources& sources);
 
 }  // namespace pacto

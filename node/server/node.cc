@@ -1,6 +1,7 @@
 #include "node/server/node.h"
 
 #include <atomic>
+#include <filesystem>
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
@@ -26,6 +27,7 @@
 #include "node/server/registry_service.h"
 #include "node/server/replication_service.h"
 #include "node/server/reports_service.h"
+#include "node/server/rpc_metrics.h"
 
 namespace pacto {
 namespace {
@@ -39,6 +41,11 @@ struct Node::Parts {
   v1::NodeConfig config;
   std::unique_ptr<Replica> replica;
   std::unique_ptr<BackupTaker> backups;
+  RpcMetrics rpcs;
+  // A new (or restored) data dir with seeds to learn from is not ready for traffic
+  // until a first sync with one of them has completed.
+  bool bootstrapping = false;
+  std::atomic<bool> bootstrapped{false};
   // Replication; built once the gRPC port is bound (the node's address is part of
   // its identity), so the services reach it through pointers set then.
   std::unique_ptr<PeerDirectory> peers;
@@ -76,6 +83,10 @@ absl::StatusOr<std::unique_ptr<Node>> Node::Start(const v1::NodeConfig& config) 
     PACTO_ASSIGN_OR_RETURN(key, FederationKey::FromFile(config.federation_key_file()));
   }
 
+  std::error_code no_dir;
+  parts->bootstrapping = !config.peers().empty() &&
+                         (!std::filesystem::exists(config.data_dir() + "/CURRENT", no_dir) ||
+                          !config.restore_from().empty());
   if (!config.restore_from().empty()) {
     // The restored data dir gets a node id of its own (backup.h says why).
     PACTO_ASSIGN_OR_RETURN(
@@ -156,6 +167,9 @@ absl::StatusOr<std::unique_ptr<Node>> Node::Start(const v1::NodeConfig& config) 
   builder.AddListeningPort(config.listen(), grpc::InsecureServerCredentials(), &bound_port);
   builder.SetMaxReceiveMessageSize(kMaxMessageBytes);
   builder.SetMaxSendMessageSize(kMaxMessageBytes);
+  std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>> interceptors;
+  interceptors.push_back(NewRpcMetricsInterceptorFactory(&parts->rpcs));
+  builder.experimental().SetInterceptorCreators(std::move(interceptors));
   builder.RegisterService(parts->registry_service.get());
   builder.RegisterService(parts->reports_service.get());
   builder.RegisterService(parts->admin_service.get());
@@ -171,8 +185,21 @@ absl::StatusOr<std::unique_ptr<Node>> Node::Start(const v1::NodeConfig& config) 
   if (config.http() != "off") {
     HttpEndpoint::Handlers handlers;
     handlers.healthy = [raw] { return raw->serving.load(); };
-    handlers.metrics = [raw] {
+    auto not_ready = [raw]() -> std::string {
+      if (!raw->serving.load()) return "not serving";
+      if (!raw->bootstrapping || raw->bootstrapped.load()) return "";
+      const Syncer* syncer = raw->live_syncer.load();
+      if (syncer != nullptr) {
+        const SyncerStats stats = syncer->stats();
+        if (stats.sessions > stats.failures) raw->bootstrapped = true;
+      }
+      return raw->bootstrapped.load() ? "" : "bootstrapping: no sync with a peer has completed yet";
+    };
+    handlers.not_ready = not_ready;
+    handlers.metrics = [raw, not_ready] {
       MetricsSources sources;
+      sources.rpcs = &raw->rpcs;
+      sources.ready = not_ready().empty();
       sources.db = &raw->replica->db();
       sources.pipeline = raw->replica->pipeline().stats();
       sources.syncer = raw->live_syncer.load();
