@@ -3,6 +3,7 @@
 #include "common/status_macros.h"
 #include "node/base/log.h"
 #include "node/store/keys.h"
+#include "node/store/origin_certificates.h"
 
 namespace pacto {
 namespace {
@@ -23,7 +24,15 @@ absl::StatusOr<std::unique_ptr<Replica>> Replica::Open(Options options) {
   std::unique_ptr<Replica> replica(new Replica(std::move(options)));
   Replica& r = *replica;
   PACTO_ASSIGN_OR_RETURN(r.db_, Database::Open(r.options_.database));
-  r.applier_ = std::make_unique<Applier>(r.db_.get(), r.options_.clock);
+  if (r.options_.authenticator != nullptr) {
+    PACTO_RETURN_IF_ERROR(LoadOriginCertificates(*r.db_, *r.options_.authenticator));
+    // This node's own certificate travels with its entries too.
+    if (std::optional<std::string> own = r.options_.authenticator->Certificate(r.db_->node_id())) {
+      PACTO_RETURN_IF_ERROR(
+          LearnOriginCertificate(*r.db_, *r.options_.authenticator, *own).status());
+    }
+  }
+  r.applier_ = std::make_unique<Applier>(r.db_.get(), r.options_.clock, r.options_.authenticator);
   PACTO_RETURN_IF_ERROR(r.applier_->Reload());
   r.hlc_ = std::make_unique<HybridClock>(r.options_.clock, r.options_.max_clock_offset);
   r.hlc_->Restore(LastLoggedHlc(*r.db_, r.applier_->log_next()));

@@ -18,6 +18,7 @@
 #include "node/store/applier.h"
 #include "node/store/commit_pipeline.h"
 #include "node/store/database.h"
+#include "node/store/entry_authenticator.h"
 
 namespace pacto {
 
@@ -32,6 +33,9 @@ class Replica {
     absl::Duration max_clock_offset = absl::Minutes(5);
     // Whether commits sync the WAL. Only benchmarks of the raw apply path turn it off.
     bool sync = true;
+    // Secure mode: signs this node's entries and checks replicated ones (region
+    // authority); null in development mode. Must outlive the replica.
+    EntryAuthenticator* authenticator = nullptr;
   };
 
   // Opens (or creates) the data dir and starts the commit pipeline.
@@ -49,6 +53,8 @@ class Replica {
   Registry& registry() { return *registry_; }
   CommitPipeline& pipeline() { return *pipeline_; }
   HybridClock& hlc() { return *hlc_; }
+  // Null in development mode.
+  EntryAuthenticator* authenticator() const { return options_.authenticator; }
   const Clock& clock() const { return *options_.clock; }
 
  private:

@@ -1,8 +1,13 @@
 #include "node/replication/batch_apply.h"
 
+#include <map>
+#include <optional>
+#include <string>
+
 #include "absl/strings/str_cat.h"
 #include "node/base/log.h"
 #include "node/store/applier.h"
+#include "node/store/sha256.h"
 #include "node/store/version_vector.h"
 
 namespace pacto {
@@ -17,6 +22,8 @@ absl::Status ApplyBatch(CommitPipeline& pipeline, HybridClock& hlc,
         // a batch lands whole or not at all (a redacted op and what replaced it travel
         // in one batch), and a refusal must not roll back other writers' work.
         VersionVector vv = ctx.applier().version_vector();
+        // origin -> the prev_hash its next entry must carry (nullopt: not checkable)
+        std::map<std::string, std::optional<std::string>> chain;
         for (const v1::Entry& entry : entries) {
           if (entry.origin().empty() || entry.seq() == 0) {
             return absl::InvalidArgumentError("entry: origin and seq are required");
@@ -38,7 +45,27 @@ absl::Status ApplyBatch(CommitPipeline& pipeline, HybridClock& hlc,
                                                               entry.seq(), " arrived before ",
                                                               entry.origin(), ":", have + 1));
           }
-          if (entry.seq() == have + 1) vv.Set(entry.origin(), entry.seq());
+          if (entry.seq() != have + 1) continue;
+          vv.Set(entry.origin(), entry.seq());
+          // Region authority (secure mode): signature, hash chain, regions. What the
+          // entries before it in this batch write is not applied yet, so ApplyEntry
+          // checks again; this catches a forged entry before anything lands.
+          auto link = chain.find(entry.origin());
+          if (link == chain.end()) {
+            link =
+                chain.emplace(entry.origin(), ctx.applier().ChainLink(entry.origin(), entry.seq()))
+                    .first;
+          }
+          if (absl::Status authority = ctx.applier().CheckAuthority(
+                  ctx.txn(), entry, link->second ? &*link->second : nullptr);
+              !authority.ok()) {
+            LogWarning("refused a replicated entry",
+                       {{"origin", entry.origin()},
+                        {"seq", absl::StrCat(entry.seq())},
+                        {"reason", std::string(authority.message())}});
+            return authority;
+          }
+          link->second = Sha256(entry.signature());
         }
         for (const v1::Entry& entry : entries) {
           bool applied = false;

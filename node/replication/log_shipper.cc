@@ -2,11 +2,15 @@
 
 #include <algorithm>
 #include <limits>
+#include <optional>
+#include <set>
+#include <string>
 
 #include "absl/strings/str_cat.h"
 #include "common/status_macros.h"
 #include "node/store/committed_state.h"
 #include "node/store/log_reader.h"
+#include "node/store/origin_certificates.h"
 #include "node/store/read_view.h"
 
 namespace pacto {
@@ -60,6 +64,8 @@ absl::Status ShipLog(const Database& db, const v1::PullRequest& request, v1::Pul
     // atomically by the caller) must carry them too, or the caller would show a
     // placeholder where a value was.
     std::vector<v1::Dot> awaited;
+    std::set<std::string> certified;  // origins whose certificate went out already
+    absl::Status failed;
     absl::Status read = ReadLogForShipping(
         view, start, [&](uint64_t, v1::Entry& entry, const std::vector<v1::Dot>& replacements) {
           if (theirs.Covers(entry.origin(), entry.seq())) return true;
@@ -73,6 +79,19 @@ absl::Status ShipLog(const Database& db, const v1::PullRequest& request, v1::Pul
                                          return theirs.Covers(dot.origin(), dot.seq());
                                        }),
                         awaited.end());
+          // Whatever checks the entry's signature travels with it, once per session.
+          if (!entry.signature().empty() && certified.insert(entry.origin()).second) {
+            absl::StatusOr<std::optional<std::string>> pem =
+                ReadOriginCertificate(view, entry.origin());
+            if (!pem.ok()) {
+              failed = pem.status();
+              return false;
+            }
+            if (pem->has_value()) {
+              batch_bytes += (*pem)->size();
+              batch.mutable_batch()->add_origin_certificates(std::move(**pem));
+            }
+          }
           batch_bytes += entry.ByteSizeLong();
           *batch.mutable_batch()->add_entries() = std::move(entry);
           ++stats->entries;
@@ -87,6 +106,7 @@ absl::Status ShipLog(const Database& db, const v1::PullRequest& request, v1::Pul
           return true;
         });
     PACTO_RETURN_IF_ERROR(read);
+    PACTO_RETURN_IF_ERROR(failed);
     if (gone) return absl::CancelledError("the caller went away");
     if (batch.has_batch()) {
       ++stats->batches;

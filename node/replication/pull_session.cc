@@ -8,6 +8,7 @@
 #include "node/replication/batch_apply.h"
 #include "node/replication/snapshot.h"
 #include "node/store/committed_state.h"
+#include "node/store/origin_certificates.h"
 #include "node/store/read_view.h"
 
 namespace pacto {
@@ -65,6 +66,16 @@ absl::StatusOr<SessionOutcome> PullFrom(Replica& replica, PeerDirectory& peers,
       if (!*more) break;
       switch (response.body_case()) {
         case v1::PullResponse::kBatch: {
+          if (EntryAuthenticator* authenticator = replica.authenticator()) {
+            for (const std::string& pem : response.batch().origin_certificates()) {
+              absl::StatusOr<std::string> learned =
+                  LearnOriginCertificate(replica.db(), *authenticator, pem);
+              if (!learned.ok()) {
+                outcome.bytes_received += call->bytes_received();
+                return learned.status();
+              }
+            }
+          }
           std::vector<v1::Entry> entries(response.batch().entries().begin(),
                                          response.batch().entries().end());
           BatchResult result;

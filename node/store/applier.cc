@@ -7,12 +7,17 @@
 #include "node/store/keys.h"
 #include "node/store/record_io.h"
 #include "node/store/record_state.h"
+#include "node/store/sha256.h"
 #include "pacto/v1/model.pb.h"
 
 namespace pacto {
 
-Applier::Applier(Database* db, const Clock* clock)
-    : db_(db), tallies_(db), derived_(db, &tallies_, &structure_), clock_(clock) {}
+Applier::Applier(Database* db, const Clock* clock, const EntryAuthenticator* authenticator)
+    : db_(db),
+      tallies_(db),
+      derived_(db, &tallies_, &structure_),
+      clock_(clock),
+      authenticator_(authenticator) {}
 
 absl::Status Applier::Reload() {
   tallies_.Reset();
@@ -91,6 +96,7 @@ absl::Status Applier::ApplyOp(WriteTxn& txn, v1::Op op, Origin origin) {
   // The log keeps the op without its value: values live only in the record's
   // versions (and are filled in when the entry is shipped), so erasing a record's
   // versions erases its data everywhere on this node, the log included.
+  if (origin == Origin::kLocal && op.kind() == v1::Op::PUT) op.set_value_hash(Sha256(op.value()));
   op.clear_value();
   *open_->add_ops() = std::move(op);
   return absl::OkStatus();
@@ -140,8 +146,10 @@ void Applier::MergeVersionVector(const VersionVector& remote_vv) {
       vv_.Set(origin, seq);
       v1::OriginState& state = origins_[origin];
       state.set_seq(seq);
-      // Entries up to `seq` arrived in the snapshot and are not in this log.
+      // Entries up to `seq` arrived in the snapshot and are not in this log, nor is
+      // the signature the origin's next entry chains to.
       state.set_log_floor(seq + 1);
+      state.clear_last_entry_hash();
       state.set_received_ms(absl::ToUnixMillis(clock_->Now()));
       dirty_origins_.push_back(origin);
       dirty_ = true;
@@ -154,6 +162,13 @@ absl::Status Applier::EndEntry(WriteTxn& txn) {
   v1::Entry entry = std::move(*open_);
   open_.reset();
   if (entry.ops_size() == 0) return absl::OkStatus();
+  v1::OriginState& chain = origins_[entry.origin()];
+  if (authenticator_ != nullptr && entry.signature().empty() && entry.origin() == db_->node_id()) {
+    // This node's own write: chained to its previous entry and signed.
+    entry.set_prev_hash(chain.last_entry_hash());
+    PACTO_RETURN_IF_ERROR(authenticator_->Sign(&entry));
+  }
+  if (!entry.signature().empty()) chain.set_last_entry_hash(Sha256(entry.signature()));
   const uint64_t position = log_next_++;
   txn.Put(db_->log(), LogKey(position), entry.SerializeAsString());
   std::string encoded;
@@ -223,6 +238,14 @@ absl::Status Applier::ApplyEntry(WriteTxn& txn, const v1::Entry& entry, bool* ap
   PACTO_RETURN_IF_ERROR(ValidateOps(entry));
   PACTO_ASSIGN_OR_RETURN(*applied, BeginEntry(txn, entry));
   if (!*applied) return absl::OkStatus();
+  if (authenticator_ != nullptr) {
+    const std::optional<std::string> link = ChainLink(entry.origin(), entry.seq());
+    absl::Status authority = CheckAuthority(txn, entry, link ? &*link : nullptr);
+    if (!authority.ok()) {
+      open_.reset();
+      return authority;
+    }
+  }
   for (const v1::Op& op : entry.ops()) {
     absl::Status s = ApplyOp(txn, op);
     if (!s.ok()) return s;
@@ -246,6 +269,104 @@ void Applier::FlushTo(WriteTxn& txn) {
   }
   dirty_origins_.clear();
   dirty_ = false;
+}
+
+}  // namespace pacto
+
+namespace pacto {
+
+std::optional<std::string> Applier::ChainLink(const std::string& origin, uint64_t seq) const {
+  const v1::OriginState* state = origin_state(origin);
+  if (state == nullptr) return std::string();
+  if (state->log_floor() == seq) return std::nullopt;
+  return state->last_entry_hash();
+}
+
+absl::Status Applier::CheckAuthority(WriteTxn& txn, const v1::Entry& entry,
+                                     const std::string* prev_hash) {
+  if (authenticator_ == nullptr) return absl::OkStatus();
+  auto refuse = [&](absl::string_view why) {
+    return absl::PermissionDeniedError(
+        absl::StrCat("entry ", entry.origin(), ":", entry.seq(), " refused: ", why));
+  };
+  PACTO_ASSIGN_OR_RETURN(const std::string region, authenticator_->Verify(entry));
+  if (prev_hash != nullptr && entry.prev_hash() != *prev_hash) {
+    return refuse("it does not continue its origin's history (forked or replayed)");
+  }
+  for (const v1::Op& op : entry.ops()) {
+    PACTO_ASSIGN_OR_RETURN(bool covered, RegionCovers(txn, region, op.home_region()));
+    if (!covered) {
+      return refuse(absl::StrCat("its origin's region ", region, " does not cover ",
+                                 v1::RecordType_Name(op.type()), " ", op.id(), " of region ",
+                                 op.home_region()));
+    }
+    PACTO_ASSIGN_OR_RETURN(std::string actual, HomeRegionOf(txn, op));
+    if (!actual.empty() && actual != op.home_region()) {
+      return refuse(absl::StrCat(v1::RecordType_Name(op.type()), " ", op.id(),
+                                 " belongs to region ", actual, ", not ", op.home_region()));
+    }
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<bool> Applier::RegionCovers(WriteTxn& txn, const std::string& ancestor,
+                                           const std::string& region) {
+  if (region.empty()) return false;
+  if (ancestor == region) return true;
+  PACTO_ASSIGN_OR_RETURN(std::vector<std::string> chain, structure_.RegionChain(txn, region));
+  return std::find(chain.begin(), chain.end(), ancestor) != chain.end();
+}
+
+absl::StatusOr<std::string> Applier::HomeRegionOf(WriteTxn& txn, const v1::Op& op) {
+  // The region a write touches, from the value it writes or, for a tombstone, from the
+  // record as held here: a chapter's own region, else the region of the chapter the
+  // record belongs to. Empty when the record names no chapter (persons, regions).
+  std::string chapter_id;
+  v1::RecordState state;
+  std::string value = op.value();
+  if (op.kind() != v1::Op::PUT || op.redacted()) {
+    PACTO_ASSIGN_OR_RETURN(bool found, ReadState(txn, op.type(), op.id(), &state));
+    if (!found || !IsLive(state)) return std::string();
+    value = Winner(state)->value();
+  }
+  switch (op.type()) {
+    case v1::RECORD_TYPE_CHAPTER: {
+      v1::Chapter chapter;
+      if (!chapter.ParseFromString(value)) return std::string();
+      return chapter.region();
+    }
+    case v1::RECORD_TYPE_MEMBERSHIP: {
+      v1::Membership m;
+      if (m.ParseFromString(value)) chapter_id = m.chapter_id();
+      break;
+    }
+    case v1::RECORD_TYPE_AFFILIATION: {
+      v1::Affiliation a;
+      if (a.ParseFromString(value)) chapter_id = a.child();
+      break;
+    }
+    case v1::RECORD_TYPE_OFFICER_TERM: {
+      v1::OfficerTerm t;
+      if (t.ParseFromString(value)) chapter_id = t.chapter_id();
+      break;
+    }
+    case v1::RECORD_TYPE_FORMATION: {
+      v1::FormationRecord f;
+      if (f.ParseFromString(value)) chapter_id = f.chapter_id();
+      break;
+    }
+    case v1::RECORD_TYPE_REGION: {
+      // Homed in the region that contains it; a root region in itself.
+      v1::Region region;
+      if (!region.ParseFromString(value)) return std::string();
+      return region.parent().empty() ? region.code() : region.parent();
+    }
+    default:
+      return std::string();
+  }
+  if (chapter_id.empty()) return std::string();
+  PACTO_ASSIGN_OR_RETURN(StructureCache::ChapterInfo info, structure_.Chapter(txn, chapter_id));
+  return info.region;
 }
 
 }  // namespace pacto

@@ -27,6 +27,7 @@
 #include "node/store/database.h"
 #include "node/store/derived_data.h"
 #include "node/store/digest.h"
+#include "node/store/entry_authenticator.h"
 #include "node/store/structure_cache.h"
 #include "node/store/tallies.h"
 #include "node/store/version_vector.h"
@@ -38,7 +39,10 @@ namespace pacto {
 class Applier {
  public:
   // `clock` (time an entry was received, for freshness) must outlive the applier.
-  explicit Applier(Database* db, const Clock* clock = SystemClock());
+  // `authenticator` (secure mode; null in development mode) signs this node's entries
+  // and checks region authority over replicated ones; it must outlive the applier.
+  explicit Applier(Database* db, const Clock* clock = SystemClock(),
+                   const EntryAuthenticator* authenticator = nullptr);
 
   // Loads the version vector, digest and log cursor from the database.
   absl::Status Reload();
@@ -67,8 +71,27 @@ class Applier {
   static absl::Status ValidateOps(const v1::Entry& entry);
 
   // ValidateOps, BeginEntry, every op, EndEntry. `applied` says whether the entry was
-  // new here.
+  // new here. In secure mode the entry must also pass CheckAuthority.
   absl::Status ApplyEntry(WriteTxn& txn, const v1::Entry& entry, bool* applied);
+
+  // Secure mode (a no-op without an authenticator): the entry carries its origin's
+  // valid signature, continues the origin's hash chain from `prev_hash` (the
+  // last_entry_hash of the origin's previous entry; null when this node cannot know
+  // it: see ChainLink), and every op's home region is covered by the origin's
+  // certified region and agrees with what the op writes. PERMISSION_DENIED
+  // otherwise, naming the entry and what is wrong.
+  absl::Status CheckAuthority(WriteTxn& txn, const v1::Entry& entry, const std::string* prev_hash);
+
+  // The prev_hash the origin's entry `seq` must carry here, or nullopt when the entry
+  // before it reached this node inside a snapshot (which carries no signatures): the
+  // chain starts again from there.
+  std::optional<std::string> ChainLink(const std::string& origin, uint64_t seq) const;
+
+  // The origin's state here (freshness, log floor, hash chain); null when unknown.
+  const v1::OriginState* origin_state(const std::string& origin) const {
+    auto it = origins_.find(origin);
+    return it == origins_.end() ? nullptr : &it->second;
+  }
 
   // Merges a record's state from another node's snapshot (its causal context
   // `remote_vv`) into this node's, through the same digest and derived-data path as
@@ -88,6 +111,12 @@ class Applier {
   uint64_t log_next() const { return log_next_; }
 
  private:
+  // Whether `ancestor` is `region` or one of its ancestors, as this node knows them.
+  absl::StatusOr<bool> RegionCovers(WriteTxn& txn, const std::string& ancestor,
+                                    const std::string& region);
+  // The region an op's write touches, as its value or the record here says.
+  absl::StatusOr<std::string> HomeRegionOf(WriteTxn& txn, const v1::Op& op);
+
   // Stores `after` as the record's state in place of `before`: digest, derived data
   // when the winner changes, the conflict index.
   absl::Status Replace(WriteTxn& txn, v1::RecordType type, const std::string& id,
@@ -99,6 +128,7 @@ class Applier {
   DerivedData derived_;
 
   const Clock* const clock_;
+  const EntryAuthenticator* const authenticator_;
   VersionVector vv_;
   std::map<std::string, v1::OriginState> origins_;
   Digest digest_;

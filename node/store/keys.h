@@ -69,6 +69,7 @@ inline constexpr char kDigestKey[] = "digest";
 inline constexpr char kLogNextKey[] = "log_next";
 inline constexpr char kVersionVectorPrefix[] = "vv/";
 inline constexpr char kOriginStatePrefix[] = "origin/";  // + origin → OriginState
+inline constexpr char kOriginCertPrefix[] = "cert/";     // + node id → PEM certificate
 std::string VersionVectorKey(absl::string_view origin);
 
 }  // namespace pacto
