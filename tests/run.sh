@@ -5,18 +5,21 @@
 #   tests/run.sh              install, build (RelWithDebInfo), format check, all tests
 #   tests/run.sh --sanitize   the same with AddressSanitizer + UBSan, in build-asan/
 #   tests/run.sh --soak       also the long soak variants (thousands of nemesis seeds)
+#   tests/run.sh --fuzz       instead of the tests: the libFuzzer targets, built with clang in
+#                             build-fuzz/, each run PACTO_FUZZ_SECONDS (20) s (tests/fuzz/run.sh)
 #   tests/run.sh --no-install skip apt (for a machine already set up)
 # Environment: PACTO_BUILD_DIR overrides the build directory; CTEST_ARGS adds ctest flags.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-sanitize=0 soak=0 install=1
+sanitize=0 soak=0 install=1 fuzz=0
 for arg in "$@"; do
   case "$arg" in
     --sanitize) sanitize=1 ;;
     --soak) soak=1 ;;
     --no-install) install=0 ;;
-    *) echo "usage: tests/run.sh [--sanitize] [--soak] [--no-install]" >&2; exit 2 ;;
+    --fuzz) fuzz=1 ;;
+    *) echo "usage: tests/run.sh [--sanitize] [--soak] [--fuzz] [--no-install]" >&2; exit 2 ;;
   esac
 done
 
@@ -37,6 +40,10 @@ if [ -n "$format_report" ]; then
   echo "$format_report" | grep 'error:' | head -20
   echo "clang-format would change the files above; run: git ls-files '*.cc' '*.h' | xargs clang-format -i"
   exit 1
+fi
+
+if [ "$fuzz" = 1 ]; then
+  exec tests/fuzz/run.sh "${PACTO_FUZZ_SECONDS:-20}"
 fi
 
 if [ "$sanitize" = 1 ]; then
