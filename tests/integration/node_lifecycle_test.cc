@@ -31,6 +31,7 @@
 #include "grpcpp/security/credentials.h"
 #include "gtest/gtest.h"
 #include "pacto/v1/config.pb.h"
+#include "rocksdb/db.h"
 #include "tests/support/processes.h"
 
 namespace pacto {
@@ -385,6 +386,51 @@ TEST_F(CorruptDataDirTest, DamagedTableFilesAreRefused) {
 TEST_F(CorruptDataDirTest, DamagedManifestIsReportedAsCorrupt) {
   Damage("MANIFEST-", "", [](const std::string&) { return std::string(4096, 'Z'); });
   ExpectRefusedAsCorrupt();
+}
+
+// A RocksDB database that is not a pacto registry (someone else's data, or a wrong
+// path) is refused untouched, and said to be foreign rather than corrupt.
+TEST_F(NodeLifecycleTest, ForeignRocksDbDirIsRefusedUntouched) {
+  {
+    rocksdb::Options options;
+    options.create_if_missing = true;
+    rocksdb::DB* raw = nullptr;
+    ASSERT_TRUE(rocksdb::DB::Open(options, DataDir(), &raw).ok());
+    std::unique_ptr<rocksdb::DB> db(raw);
+    ASSERT_TRUE(db->Put(rocksdb::WriteOptions(), "theirs", "keep").ok());
+  }
+  CommandResult refused = RunNode({"--data-dir", DataDir(), "--node-id", "n1", "--listen",
+                                   "127.0.0.1:0", "--http", "127.0.0.1:0"});
+  EXPECT_NE(refused.exit_code, 0) << refused.err;
+  EXPECT_TRUE(absl::StartsWith(LastLine(refused.err), "error: ")) << refused.err;
+  EXPECT_THAT(refused.err, HasSubstr("not a pacto registry")) << refused.err;
+  EXPECT_THAT(refused.err, HasSubstr(DataDir())) << refused.err;
+  rocksdb::DB* raw = nullptr;
+  ASSERT_TRUE(rocksdb::DB::OpenForReadOnly(rocksdb::Options(), DataDir(), &raw).ok());
+  std::unique_ptr<rocksdb::DB> db(raw);
+  std::string value;
+  EXPECT_TRUE(db->Get(rocksdb::ReadOptions(), "theirs", &value).ok());
+  EXPECT_EQ(value, "keep");
+}
+
+TEST_F(NodeLifecycleTest, DataDirThatIsAFileIsRefused) {
+  ASSERT_TRUE(WriteFile(DataDir(), "not a directory"));
+  CommandResult refused = RunNode({"--data-dir", DataDir(), "--listen", "127.0.0.1:0"});
+  EXPECT_NE(refused.exit_code, 0) << refused.err;
+  EXPECT_TRUE(absl::StartsWith(LastLine(refused.err), "error: ")) << refused.err;
+  EXPECT_THAT(refused.err, HasSubstr("not a directory")) << refused.err;
+  EXPECT_EQ(ReadFile(DataDir()), "not a directory");
+}
+
+// A key file that cannot be read stops the start before the data dir is created.
+TEST_F(NodeLifecycleTest, MissingFederationKeyFileIsRefusedBeforeTouchingTheDataDir) {
+  const std::string missing = dir_.Sub("federation.key");
+  CommandResult refused = RunNode({"--data-dir", DataDir(), "--federation-key-file", missing,
+                                   "--listen", "127.0.0.1:0", "--http", "off"});
+  EXPECT_NE(refused.exit_code, 0) << refused.err;
+  EXPECT_TRUE(absl::StartsWith(LastLine(refused.err), "error: ")) << refused.err;
+  EXPECT_THAT(refused.err, HasSubstr(missing)) << refused.err;
+  EXPECT_FALSE(std::filesystem::exists(DataDir()));
 }
 
 TEST_F(NodeLifecycleTest, HealthzAndMetricsOnTheHttpPort) {
