@@ -54,12 +54,26 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "error: %s\n", std::string(node.status().message()).c_str());
     return 1;
   }
-  pacto::LogWarning(
-      "development mode: plaintext gRPC, no authentication, built-in federation key unless "
-      "--federation-key-file is given; never use it for real membership data");
+  if ((*node)->development_mode()) {
+    pacto::LogWarning(
+        "development mode: plaintext gRPC, no authentication, built-in federation key unless "
+        "--federation-key-file is given; never use it for real membership data");
+  } else {
+    pacto::LogInfo("security: mutual TLS under the federation CA, bearer tokens required",
+                   {{"ca", config.tls_ca()},
+                    {"crl_dir", config.tls_crl_dir().empty() ? "none" : config.tls_crl_dir()}});
+    if (config.federation_key_file().empty()) {
+      pacto::LogWarning(
+          "no --federation-key-file: person ids are derived with the built-in development "
+          "key, which lets anyone who sees an id guess the national id behind it");
+    }
+  }
+  if (!(*node)->encrypted()) {
+    pacto::LogWarning("data at rest is not encrypted (no --encryption-key-file)");
+  }
   const std::string host = config.listen().substr(0, config.listen().rfind(':'));
   pacto::LogInfo("listening", {{"node", (*node)->node_id()},
-                               {"region", config.region()},
+                               {"region", (*node)->region()},
                                {"grpc", absl::StrCat(host, ":", (*node)->grpc_port())},
                                {"http", absl::StrCat((*node)->http_port())},
                                {"data_dir", config.data_dir()},

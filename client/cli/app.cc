@@ -115,9 +115,9 @@ absl::StatusOr<ClientOptions> Options(const Args& args, const Io& io) {
   options.address = FlagOrEnv(args, "node", "PACTO_NODE", io, kDefaultNode);
   if (options.address.empty()) return absl::InvalidArgumentError("--node must not be empty");
   options.token = FlagOrEnv(args, "token", "PACTO_TOKEN", io, "");
-  options.ca_file = args.Get("ca");
-  options.cert_file = args.Get("cert");
-  options.key_file = args.Get("key");
+  options.ca_file = FlagOrEnv(args, "ca", "PACTO_CA", io, "");
+  options.cert_file = FlagOrEnv(args, "cert", "PACTO_CERT", io, "");
+  options.key_file = FlagOrEnv(args, "key", "PACTO_KEY", io, "");
   if (args.Has("timeout")) {
     absl::Duration timeout;
     if (!absl::ParseDuration(args.Get("timeout"), &timeout)) {
@@ -158,7 +158,9 @@ int Run(const std::vector<std::string>& args_in, const Io& io) {
 
   absl::StatusOr<Invocation> invocation = Check(*args);
   if (!invocation.ok()) return Fail(io, invocation.status(), kExitUsage);
-  absl::StatusOr<ClientOptions> options = Options(*args, io);
+  // An offline command gets a client that is never used (connecting is lazy).
+  absl::StatusOr<ClientOptions> options =
+      invocation->spec->offline ? ClientOptions() : Options(*args, io);
   if (!options.ok()) return Fail(io, options.status(), kExitUsage);
 
   absl::StatusOr<std::unique_ptr<Client>> client = Client::Connect(*options);

@@ -44,6 +44,8 @@ struct CommandSpec {
   std::vector<std::string> optional_flags;
   // When not empty, at least one of these (optional) flags must be given.
   std::vector<std::string> any_of_flags;
+  // Runs without a node: no connection is made and the connection flags are ignored.
+  bool offline = false;
   absl::Status (*run)(CommandContext& context);
 };
 

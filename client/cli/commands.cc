@@ -14,10 +14,12 @@ std::vector<std::string> Words(absl::string_view name) { return absl::StrSplit(n
 constexpr absl::string_view kGlobalFlagHelp =
     R"help(Global flags (anywhere on the line):
   --node ADDR         the node to talk to (env PACTO_NODE; default 127.0.0.1:7400)
-  --token TOKEN       bearer token sent with every call (env PACTO_TOKEN)
-  --ca FILE           CA certificate (PEM); turns TLS on
+  --token TOKEN       bearer token sent with every call (env PACTO_TOKEN); made by
+                      pacto token mint
+  --ca FILE           CA certificate (PEM); turns TLS on (env PACTO_CA)
   --cert FILE         client certificate (PEM) for mutual TLS; needs --key and --ca
-  --key FILE          the client certificate's private key (PEM)
+                      (env PACTO_CERT)
+  --key FILE          the client certificate's private key (PEM) (env PACTO_KEY)
   --timeout DURATION  deadline of each call, e.g. 500ms, 30s, 2m (default 30s; 1h for
                       an import, a streamed report or an export)
   --json              print the node's response as proto3 JSON
@@ -43,8 +45,9 @@ on stderr); 2 when the command line is wrong (unknown command or flag, missing a
 const std::vector<CommandSpec>& AllCommands() {
   static const std::vector<CommandSpec>* const commands = [] {
     auto* all = new std::vector<CommandSpec>;
-    for (auto group : {RegionCommands, ChapterCommands, AffiliationCommands, MemberCommands,
-                       OfficerCommands, FormationCommands, ReportCommands, NodeCommands}) {
+    for (auto group :
+         {RegionCommands, ChapterCommands, AffiliationCommands, MemberCommands, OfficerCommands,
+          FormationCommands, ReportCommands, NodeCommands, AuditCommands, TokenCommands}) {
       for (CommandSpec& spec : group()) all->push_back(std::move(spec));
     }
     return all;

@@ -52,6 +52,8 @@ std::vector<CommandSpec> OfficerCommands();
 std::vector<CommandSpec> FormationCommands();
 std::vector<CommandSpec> ReportCommands();
 std::vector<CommandSpec> NodeCommands();
+std::vector<CommandSpec> AuditCommands();
+std::vector<CommandSpec> TokenCommands();
 
 }  // namespace pacto::cli
 

@@ -159,6 +159,17 @@ Table PeersTable(const v1::PeersResponse& response) {
   return table;
 }
 
+Table AuditTable(const v1::AuditResponse& response) {
+  Table table({"type", "id", "home_region", "time", "kind", "principal", "origin"});
+  for (const v1::AuditRecord& record : response.records()) {
+    for (const v1::AuditChange& c : record.changes()) {
+      table.AddRow({record.type(), record.id(), record.home_region(), c.time(), c.kind(),
+                    c.principal(), absl::StrCat(c.origin(), ":", c.seq())});
+    }
+  }
+  return table;
+}
+
 Table SyncTable(const v1::SyncResponse& response) {
   Table table({"address", "result", "error"});
   for (const v1::SyncResult& r : response.results()) {

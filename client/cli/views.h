@@ -38,6 +38,8 @@ Table ConflictsTable(const v1::ConflictsResponse& response);
 
 // `pacto node peers`: each peer, its state, its last sync and who is behind whom.
 Table PeersTable(const v1::PeersResponse& response);
+// One row per change: the record, when, kind, principal and origin node (origin:seq).
+Table AuditTable(const v1::AuditResponse& response);
 // `pacto node sync`: each peer and how the round went.
 Table SyncTable(const v1::SyncResponse& response);
 // Adds the rows saying how fresh the summary is (for CSV): "as_of_node"; when the

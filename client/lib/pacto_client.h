@@ -187,6 +187,8 @@ class Client {
   absl::StatusOr<v1::PeersResponse> Peers(const v1::PeersRequest& request) const;
   // A sync round with every peer of the node; may take as long as the slowest peer.
   absl::StatusOr<v1::SyncResponse> Sync(const v1::SyncRequest& request) const;
+  // Every change of a record: when, what kind, who, from which node (operators).
+  absl::StatusOr<v1::AuditResponse> Audit(const v1::AuditRequest& request) const;
   // A verified backup of the node into a directory on the node's machine; may take as
   // long as copying the registry, so it runs under `stream_deadline`.
   absl::StatusOr<v1::BackupResponse> Backup(const v1::BackupRequest& request) const;

@@ -31,19 +31,16 @@ absl::StatusOr<absl::CivilDay> ParseDate(absl::string_view field, absl::string_v
   if (text.size() != 10 || text[4] != '-' || text[7] != '-' ||
       !ParseDigits(text.substr(0, 4), &y) || !ParseDigits(text.substr(5, 2), &m) ||
       !ParseDigits(text.substr(8, 2), &d)) {
-    return absl::InvalidArgumentError(
-        absl::StrCat(field, ": '", text, "' is not a date in the form YYYY-MM-DD"));
+    return absl::InvalidArgumentError(absl::StrCat(field, ": not a date in the form YYYY-MM-DD"));
   }
   if (m < 1 || m > 12) {
-    return absl::InvalidArgumentError(absl::StrCat(field, ": '", text, "' has no month ", m));
+    return absl::InvalidArgumentError(absl::StrCat(field, ": the month must be 01 to 12"));
   }
   if (d < 1 || d > DaysInMonth(y, m)) {
-    return absl::InvalidArgumentError(
-        absl::StrCat(field, ": '", text, "' is not a day of that month"));
+    return absl::InvalidArgumentError(absl::StrCat(field, ": not a day of that month"));
   }
   if (y < kEarliestYear) {
-    return absl::InvalidArgumentError(
-        absl::StrCat(field, ": '", text, "' is before ", kEarliestYear));
+    return absl::InvalidArgumentError(absl::StrCat(field, ": before ", kEarliestYear));
   }
   return absl::CivilDay(y, m, d);
 }
@@ -52,7 +49,7 @@ absl::StatusOr<absl::CivilDay> ParsePastDate(absl::string_view field, absl::stri
                                              absl::CivilDay today) {
   absl::StatusOr<absl::CivilDay> day = ParseDate(field, text);
   if (day.ok() && *day > today) {
-    return absl::InvalidArgumentError(absl::StrCat(field, ": '", text, "' is in the future"));
+    return absl::InvalidArgumentError(absl::StrCat(field, ": in the future"));
   }
   return day;
 }

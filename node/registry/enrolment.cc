@@ -29,8 +29,7 @@ absl::StatusOr<Enrolment> ValidateEnrolment(absl::string_view chapter, absl::str
   if (!birth_date.empty()) {
     PACTO_ASSIGN_OR_RETURN(absl::CivilDay day, ParsePastDate("birth_date", birth_date, today));
     if (day.year() < kEarliestBirthYear) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("birth_date: '", birth_date, "' is before ", kEarliestBirthYear));
+      return absl::InvalidArgumentError(absl::StrCat("birth_date: before ", kEarliestBirthYear));
     }
     e.birth_date = FormatDate(day);
   }

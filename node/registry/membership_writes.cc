@@ -90,8 +90,7 @@ void Registry::TransferMember(const v1::TransferMemberRequest& req, const std::s
         }
         const std::string day = date.empty() ? FormatDate(ctx.today()) : date;
         if (day < old.since()) {
-          return absl::InvalidArgumentError(
-              absl::StrCat("date: ", day, " is before the membership began (", old.since(), ")"));
+          return absl::InvalidArgumentError("date: before the membership began");
         }
         PACTO_ASSIGN_OR_RETURN(std::string old_home, HomeRegionOf(ctx.txn(), old.chapter_id()));
         PACTO_ASSIGN_OR_RETURN(v1::Person person,
@@ -137,8 +136,7 @@ void Registry::EndMembership(const v1::EndMembershipRequest& req, const std::str
         PACTO_ASSIGN_OR_RETURN(v1::Membership m, LoadActiveMembership(ctx.txn(), id));
         const std::string day = date.empty() ? FormatDate(ctx.today()) : date;
         if (day < m.since()) {
-          return absl::InvalidArgumentError(
-              absl::StrCat("date: ", day, " is before the membership began (", m.since(), ")"));
+          return absl::InvalidArgumentError("date: before the membership began");
         }
         PACTO_ASSIGN_OR_RETURN(std::string home, HomeRegionOf(ctx.txn(), m.chapter_id()));
         m.set_status("ended");

@@ -2,13 +2,23 @@
 
 #include <thread>
 
+#include "node/admin/audit.h"
+#include "node/security/method_rules.h"
 #include "node/server/grpc_status.h"
 
 namespace pacto {
 
+bool AdminService::Allowed(grpc::CallbackServerContext* c, grpc::ServerUnaryReactor* reactor,
+                           absl::string_view name, const google::protobuf::Message* q) const {
+  absl::Status allowed = deps_.guard->Check(*c, FullMethodName("pacto.v1.Admin", name), q).status();
+  if (!allowed.ok()) reactor->Finish(ToGrpc(allowed));
+  return allowed.ok();
+}
+
 grpc::ServerUnaryReactor* AdminService::Status(grpc::CallbackServerContext* c,
-                                               const v1::StatusRequest*, v1::StatusResponse* r) {
+                                               const v1::StatusRequest* q, v1::StatusResponse* r) {
   auto* reactor = c->DefaultReactor();
+  if (!Allowed(c, reactor, "Status", q)) return reactor;
   absl::StatusOr<v1::StatusResponse> status =
       BuildStatus(*deps_.db, deps_.facts(), deps_.peers_provider());
   if (status.ok()) *r = *std::move(status);
@@ -17,8 +27,9 @@ grpc::ServerUnaryReactor* AdminService::Status(grpc::CallbackServerContext* c,
 }
 
 grpc::ServerUnaryReactor* AdminService::Peers(grpc::CallbackServerContext* c,
-                                              const v1::PeersRequest*, v1::PeersResponse* r) {
+                                              const v1::PeersRequest* q, v1::PeersResponse* r) {
   auto* reactor = c->DefaultReactor();
+  if (!Allowed(c, reactor, "Peers", q)) return reactor;
   const PeerDirectory* directory = deps_.peers_provider();
   if (directory == nullptr) {
     reactor->Finish(grpc::Status::OK);
@@ -30,9 +41,10 @@ grpc::ServerUnaryReactor* AdminService::Peers(grpc::CallbackServerContext* c,
   return reactor;
 }
 
-grpc::ServerUnaryReactor* AdminService::Sync(grpc::CallbackServerContext* c, const v1::SyncRequest*,
-                                             v1::SyncResponse* r) {
+grpc::ServerUnaryReactor* AdminService::Sync(grpc::CallbackServerContext* c,
+                                             const v1::SyncRequest* q, v1::SyncResponse* r) {
   auto* reactor = c->DefaultReactor();
+  if (!Allowed(c, reactor, "Sync", q)) return reactor;
   if (!deps_.sync_now) {
     reactor->Finish(grpc::Status::OK);
     return reactor;
@@ -45,9 +57,20 @@ grpc::ServerUnaryReactor* AdminService::Sync(grpc::CallbackServerContext* c, con
   return reactor;
 }
 
+grpc::ServerUnaryReactor* AdminService::Audit(grpc::CallbackServerContext* c,
+                                              const v1::AuditRequest* q, v1::AuditResponse* r) {
+  auto* reactor = c->DefaultReactor();
+  if (!Allowed(c, reactor, "Audit", q)) return reactor;
+  absl::StatusOr<v1::AuditResponse> audit = BuildAudit(*deps_.resolver, *q);
+  if (audit.ok()) *r = *std::move(audit);
+  reactor->Finish(ToGrpc(audit.status()));
+  return reactor;
+}
+
 grpc::ServerUnaryReactor* AdminService::Backup(grpc::CallbackServerContext* c,
                                                const v1::BackupRequest* q, v1::BackupResponse* r) {
   auto* reactor = c->DefaultReactor();
+  if (!Allowed(c, reactor, "Backup", q)) return reactor;
   // Copying a registry takes a while; callback threads must not block on it.
   std::thread([this, reactor, q, r] {
     absl::StatusOr<BackupReport> report = deps_.backups->Take(q->dir());

@@ -6,6 +6,8 @@
 
 #include "node/admin/backup.h"
 #include "node/admin/status.h"
+#include "node/security/call_guard.h"
+#include "node/security/scope_resolver.h"
 #include "pacto/v1/admin.grpc.pb.h"
 
 namespace pacto {
@@ -19,6 +21,8 @@ class AdminService final : public v1::Admin::CallbackService {
     // Runs a sync round with every peer and returns the results; blocking.
     std::function<v1::SyncResponse()> sync_now;
     std::function<NodeFacts()> facts;  // called on RPC threads
+    const CallGuard* guard = nullptr;
+    const ScopeResolver* resolver = nullptr;  // for the audit trail
     BackupTaker* backups = nullptr;
   };
   // Everything in `deps` must outlive the service.
@@ -30,10 +34,16 @@ class AdminService final : public v1::Admin::CallbackService {
                                   v1::PeersResponse* r) override;
   grpc::ServerUnaryReactor* Sync(grpc::CallbackServerContext* c, const v1::SyncRequest* q,
                                  v1::SyncResponse* r) override;
+  grpc::ServerUnaryReactor* Audit(grpc::CallbackServerContext* c, const v1::AuditRequest* q,
+                                  v1::AuditResponse* r) override;
   grpc::ServerUnaryReactor* Backup(grpc::CallbackServerContext* c, const v1::BackupRequest* q,
                                    v1::BackupResponse* r) override;
 
  private:
+  // True when the call may go on; otherwise it has been finished with the refusal.
+  bool Allowed(grpc::CallbackServerContext* c, grpc::ServerUnaryReactor* reactor,
+               absl::string_view name, const google::protobuf::Message* q) const;
+
   const Deps deps_;
 };
 

@@ -7,10 +7,31 @@
 
 namespace pacto {
 
-ImportReactor::ImportReactor(Registry* registry, std::string principal,
+ImportReactor::ImportReactor(Registry* registry, const CallGuard* guard, Principal who,
                              v1::ImportMembersResponse* response)
-    : registry_(registry), principal_(std::move(principal)), response_(response) {
+    : registry_(registry), guard_(guard), who_(std::move(who)), response_(response) {
   StartRead(&request_);
+}
+
+void ImportReactor::RefuseRowsOutOfScope(std::vector<v1::ImportRow>* rows) {
+  std::vector<v1::ImportRow> kept;
+  std::vector<v1::RowError> refused;
+  for (v1::ImportRow& row : *rows) {
+    absl::Status allowed = guard_->CheckImportRow(who_, row, &scope_cache_);
+    if (allowed.ok()) {
+      kept.push_back(std::move(row));
+      continue;
+    }
+    v1::RowError& e = refused.emplace_back();
+    e.set_line(row.line());
+    e.set_code(absl::StatusCodeToString(allowed.code()));
+    e.set_message(std::string(allowed.message()));
+  }
+  *rows = std::move(kept);
+  if (refused.empty()) return;
+  absl::MutexLock lock(&mu_);
+  response_->set_rejected(response_->rejected() + refused.size());
+  for (v1::RowError& e : refused) *response_->add_errors() = std::move(e);
 }
 
 void ImportReactor::OnReadDone(bool ok) {
@@ -33,6 +54,7 @@ void ImportReactor::OnReadDone(bool ok) {
   std::vector<v1::ImportRow> rows(std::make_move_iterator(request_.mutable_rows()->begin()),
                                   std::make_move_iterator(request_.mutable_rows()->end()));
   request_.Clear();
+  RefuseRowsOutOfScope(&rows);
   std::vector<uint64_t> lines;
   lines.reserve(rows.size());
   for (const v1::ImportRow& row : rows) lines.push_back(row.line());
@@ -45,7 +67,7 @@ void ImportReactor::OnReadDone(bool ok) {
     read_waiting_ = !read_now;
   }
   auto* partial = new v1::ImportMembersResponse();
-  registry_->ImportRows(std::move(rows), principal_, partial,
+  registry_->ImportRows(std::move(rows), who_.name, partial,
                         [this, partial, lines = std::move(lines)](absl::Status s) mutable {
                           BatchDone(partial, std::move(lines), std::move(s));
                         });

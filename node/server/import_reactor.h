@@ -2,7 +2,9 @@
 // to the registry as one batch; up to kMaxBatchesInFlight batches are committing while
 // the next message is read, and no further message is read until one finishes, so a
 // fast client is slowed to the pace of the disk (flow control) instead of filling
-// memory. The response merges every batch's result, errors sorted by line.
+// memory. The response merges every batch's result, errors sorted by line. Rows whose
+// chapter the caller may not write to are rejected one by one (the call guard), the
+// others go on.
 //
 // Owns itself: deleted by gRPC in OnDone.
 #ifndef PACTO_NODE_SERVER_IMPORT_REACTOR_H_
@@ -14,6 +16,7 @@
 #include "absl/synchronization/mutex.h"
 #include "grpcpp/support/server_callback.h"
 #include "node/registry/registry.h"
+#include "node/security/call_guard.h"
 #include "pacto/v1/registry.pb.h"
 
 namespace pacto {
@@ -23,7 +26,9 @@ class ImportReactor final : public grpc::ServerReadReactor<v1::ImportMembersRequ
   static constexpr int kMaxBatchesInFlight = 4;
   static constexpr int kMaxRowsPerMessage = 10000;
 
-  ImportReactor(Registry* registry, std::string principal, v1::ImportMembersResponse* response);
+  // `who` was authorized for the call by `guard`; both pointers must outlive the call.
+  ImportReactor(Registry* registry, const CallGuard* guard, Principal who,
+                v1::ImportMembersResponse* response);
 
   void OnReadDone(bool ok) override;
   void OnDone() override { delete this; }
@@ -35,9 +40,13 @@ class ImportReactor final : public grpc::ServerReadReactor<v1::ImportMembersRequ
   // True, once, when the client is done and no batch is in flight: the caller then
   // calls Finish, outside the lock (OnDone may delete this object).
   bool ReadyToFinishLocked() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // Moves the rows the caller may not write out of `rows`, into the response.
+  void RefuseRowsOutOfScope(std::vector<v1::ImportRow>* rows);
 
   Registry* const registry_;
-  const std::string principal_;
+  const CallGuard* const guard_;
+  const Principal who_;
+  Authorizer::RowCache scope_cache_;  // used by the reading thread only
   v1::ImportMembersResponse* const response_;
   v1::ImportMembersRequest request_;  // the message being read
 

@@ -20,6 +20,8 @@
 #include "node/replication/grpc_transport.h"
 #include "node/replication/peer_directory.h"
 #include "node/replication/syncer.h"
+#include "node/security/node_security.h"
+#include "node/security/scope_resolver.h"
 #include "node/server/admin_service.h"
 #include "node/server/http_endpoint.h"
 #include "node/server/metrics.h"
@@ -28,18 +30,21 @@
 #include "node/server/replication_service.h"
 #include "node/server/reports_service.h"
 #include "node/server/rpc_metrics.h"
+#include "node/server/server_limits.h"
 
 namespace pacto {
 namespace {
 
-constexpr int kMaxMessageBytes = 16 << 20;
 constexpr std::chrono::seconds kDrainTime(3);
 
 }  // namespace
 
 struct Node::Parts {
   v1::NodeConfig config;
+  std::unique_ptr<NodeSecurity> security;
   std::unique_ptr<Replica> replica;
+  std::unique_ptr<ScopeResolver> resolver;
+  std::unique_ptr<CallGuard> guard;
   std::unique_ptr<BackupTaker> backups;
   RpcMetrics rpcs;
   // A new (or restored) data dir with seeds to learn from is not ready for traffic
@@ -73,10 +78,19 @@ Node::~Node() { Shutdown(); }
 const std::string& Node::node_id() const { return parts_->replica->node_id(); }
 int Node::grpc_port() const { return parts_->grpc_port; }
 int Node::http_port() const { return parts_->http ? parts_->http->port() : 0; }
+bool Node::development_mode() const { return parts_->security->development(); }
+bool Node::encrypted() const { return parts_->security->encrypted(); }
+const std::string& Node::region() const { return parts_->config.region(); }
 
-absl::StatusOr<std::unique_ptr<Node>> Node::Start(const v1::NodeConfig& config) {
+absl::StatusOr<std::unique_ptr<Node>> Node::Start(const v1::NodeConfig& flags) {
   auto parts = std::make_unique<Parts>();
-  parts->config = config;
+  PACTO_ASSIGN_OR_RETURN(NodeSecurity security, NodeSecurity::Load(flags, absl::Now()));
+  parts->security = std::make_unique<NodeSecurity>(std::move(security));
+  // With TLS, the node is who its certificate says.
+  parts->config = flags;
+  parts->config.set_node_id(parts->security->node_id());
+  parts->config.set_region(parts->security->region());
+  const v1::NodeConfig& config = parts->config;
 
   FederationKey key = FederationKey::Development();
   if (!config.federation_key_file().empty()) {
@@ -89,9 +103,9 @@ absl::StatusOr<std::unique_ptr<Node>> Node::Start(const v1::NodeConfig& config) 
                           !config.restore_from().empty());
   if (!config.restore_from().empty()) {
     // The restored data dir gets a node id of its own (backup.h says why).
-    PACTO_ASSIGN_OR_RETURN(
-        RestoreReport restored,
-        RestoreBackup(config.restore_from(), config.data_dir(), "", config.node_id()));
+    PACTO_ASSIGN_OR_RETURN(RestoreReport restored,
+                           RestoreBackup(config.restore_from(), config.data_dir(),
+                                         parts->security->encryption_key(), config.node_id()));
     LogInfo("restored a backup; catching up with peers",
             {{"backup", config.restore_from()},
              {"backup_id", absl::StrCat(restored.backup_id)},
@@ -102,47 +116,56 @@ absl::StatusOr<std::unique_ptr<Node>> Node::Start(const v1::NodeConfig& config) 
 
   Replica::Options replica_options;
   replica_options.database.path = config.data_dir();
-  replica_options.database.node_id = parts->config.node_id();
+  replica_options.database.node_id = config.node_id();
+  replica_options.database.encryption_key = parts->security->encryption_key();
   replica_options.region = config.region();
   replica_options.federation_key = std::move(key);
   PACTO_ASSIGN_OR_RETURN(parts->replica, Replica::Open(std::move(replica_options)));
   Database* db = &parts->replica->db();
   Parts* raw = parts.get();
+  parts->resolver = std::make_unique<ScopeResolver>(db);
+  parts->guard = parts->security->MakeGuard(parts->resolver.get(), SystemClock());
+  const CallGuard* guard = parts->guard.get();
 
   parts->started = absl::Now();
   // Every commit may be news for the peers.
   parts->replica->pipeline().SetCommitListener([raw] {
     if (Syncer* syncer = raw->live_syncer.load()) syncer->LocalCommit();
   });
-  parts->registry_service = std::make_unique<RegistryService>(&parts->replica->registry(), db);
+  parts->registry_service =
+      std::make_unique<RegistryService>(&parts->replica->registry(), db, guard);
   PACTO_ASSIGN_OR_RETURN(RequiredRoleMap required_roles,
                          config.required_roles().empty()
                              ? absl::StatusOr<RequiredRoleMap>(DefaultRequiredRoles())
                              : ParseRequiredRoles(config.required_roles()));
-  parts->reports_service = std::make_unique<ReportsService>([raw, required_roles] {
-    ReportContext context;
-    context.db = &raw->replica->db();
-    context.peers = raw->live_syncer.load() != nullptr ? raw->peers.get() : nullptr;
-    context.now = absl::Now();
-    context.required_roles = required_roles;
-    return context;
-  });
-  parts->replication_service = std::make_unique<ReplicationService>();
+  parts->reports_service = std::make_unique<ReportsService>(
+      [raw, required_roles] {
+        ReportContext context;
+        context.db = &raw->replica->db();
+        context.peers = raw->live_syncer.load() != nullptr ? raw->peers.get() : nullptr;
+        context.now = absl::Now();
+        context.required_roles = required_roles;
+        return context;
+      },
+      guard);
+  parts->replication_service = std::make_unique<ReplicationService>(guard);
   AdminService::Deps admin;
   admin.db = db;
   admin.facts = [raw] {
     NodeFacts facts;
     facts.region = raw->config.region();
-    facts.development_mode = true;
+    facts.development_mode = raw->security->development();
     facts.started = raw->started;
     const std::string& listen = raw->config.listen();
     facts.listen = absl::StrCat(listen.substr(0, listen.rfind(':')), ":", raw->grpc_port.load());
     facts.advertise = raw->advertise;
     return facts;
   };
-  admin.peers_provider = [raw]() -> const PeerDirectory* { return raw->peers.get(); };
-  parts->backups = std::make_unique<BackupTaker>(db, "");
+  admin.guard = guard;
+  admin.resolver = parts->resolver.get();
+  parts->backups = std::make_unique<BackupTaker>(db, parts->security->encryption_key());
   admin.backups = parts->backups.get();
+  admin.peers_provider = [raw]() -> const PeerDirectory* { return raw->peers.get(); };
   admin.sync_now = [raw] {
     v1::SyncResponse response;
     Syncer* syncer = raw->live_syncer.load();
@@ -164,9 +187,8 @@ absl::StatusOr<std::unique_ptr<Node>> Node::Start(const v1::NodeConfig& config) 
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
   grpc::ServerBuilder builder;
   int bound_port = 0;
-  builder.AddListeningPort(config.listen(), grpc::InsecureServerCredentials(), &bound_port);
-  builder.SetMaxReceiveMessageSize(kMaxMessageBytes);
-  builder.SetMaxSendMessageSize(kMaxMessageBytes);
+  builder.AddListeningPort(config.listen(), parts->security->ServerCredentials(), &bound_port);
+  ApplyServerLimits(&builder);
   std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>> interceptors;
   interceptors.push_back(NewRpcMetricsInterceptorFactory(&parts->rpcs));
   builder.experimental().SetInterceptorCreators(std::move(interceptors));
@@ -234,7 +256,9 @@ absl::Status Node::StartReplication(Parts& p, int bound_port) {
   self.set_address(p.advertise);
   PACTO_ASSIGN_OR_RETURN(p.peers, PeerDirectory::Load(&p.replica->db(), self));
   for (const std::string& seed : config.peers()) p.peers->AddSeed(seed);
-  p.transport = std::make_unique<GrpcTransport>(GrpcTransport::Options{});
+  GrpcTransport::Options transport;
+  transport.credentials = p.security->PeerChannelCredentials();
+  p.transport = std::make_unique<GrpcTransport>(std::move(transport));
   Parts* raw = &p;
   p.endpoint = std::make_unique<ReplicationEndpoint>(&p.replica->db(), p.peers.get(), self,
                                                      [raw](const std::string& address) {

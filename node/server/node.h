@@ -18,7 +18,9 @@ namespace pacto {
 class Node {
  public:
   // Opens the data dir and starts serving. Refuses with an operator-readable message:
-  // a locked, foreign (other node id) or corrupt data dir, a port in use, bad keys.
+  // a locked, foreign (other node id) or corrupt data dir, a port in use, bad keys, a
+  // wrong encryption key (before touching the data), a certificate that disagrees
+  // with --node-id or --region (node_security.h).
   static absl::StatusOr<std::unique_ptr<Node>> Start(const v1::NodeConfig& config);
 
   // Shuts down if still running.
@@ -31,6 +33,12 @@ class Node {
   const std::string& node_id() const;
   int grpc_port() const;
   int http_port() const;  // 0 when HTTP is off
+  // The home region it runs as (its certificate's when TLS is on).
+  const std::string& region() const;
+  // No TLS, no authentication (node_security.h).
+  bool development_mode() const;
+  // Data at rest is encrypted.
+  bool encrypted() const;
 
  private:
   struct Parts;

@@ -17,6 +17,7 @@
 #include "google/protobuf/text_format.h"
 #include "node/base/log.h"
 #include "node/reports/report_context.h"
+#include "node/security/node_security.h"
 
 namespace pacto {
 namespace {
@@ -184,21 +185,7 @@ absl::Status ValidateNodeConfig(const v1::NodeConfig& config) {
   if (!ParseLogLevel(config.log_level(), &level)) {
     return absl::InvalidArgumentError("--log-level: must be debug, info, warning or error");
   }
-  // The security and backup flags are part of the contract but need their own
-  // machinery; refusing them beats silently running without what they ask for.
-  for (const auto& [flag, value] :
-       {std::pair<const char*, const std::string*>{"tls-cert", &config.tls_cert()},
-        {"tls-key", &config.tls_key()},
-        {"tls-ca", &config.tls_ca()},
-        {"token-pubkey", &config.token_pubkey()},
-        {"encryption-key-file", &config.encryption_key_file()}}) {
-    if (!value->empty()) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("--", flag,
-                       ": this build of pacto-node does not support it yet; without it the node "
-                       "runs in development mode"));
-    }
-  }
+  PACTO_RETURN_IF_ERROR(ValidateSecurityFlags(config));
   return absl::OkStatus();
 }
 
@@ -252,7 +239,11 @@ std::string NodeUsage() {
   std::string usage =
       "usage: pacto-node [--config FILE] [flags]\n"
       "Runs one Pacto registry node. With no flags: data in ./pacto-data, gRPC on\n"
-      "127.0.0.1:7400, HTTP (metrics, health) on 127.0.0.1:7480, development mode.\n\n"
+      "127.0.0.1:7400, HTTP (metrics, health) on 127.0.0.1:7480, development mode.\n"
+      "Security (DESIGN §6): --tls-cert, --tls-key, --tls-ca and --token-pubkey turn on\n"
+      "mutual TLS and bearer tokens (deploy/certs.sh makes the files); the node's id and\n"
+      "region then come from its certificate. --tls-crl-dir refuses revoked certificates.\n"
+      "--encryption-key-file (32 raw bytes or 64 hex digits) encrypts the data at rest.\n\n"
       "flags (each is also a field of the --config file, pacto.v1.NodeConfig):\n";
   const auto* descriptor = v1::NodeConfig::descriptor();
   for (int i = 0; i < descriptor->field_count(); ++i) {

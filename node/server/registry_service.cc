@@ -1,34 +1,43 @@
 #include "node/server/registry_service.h"
 
+#include "node/security/method_rules.h"
 #include "node/server/export_reactor.h"
 #include "node/server/grpc_status.h"
 #include "node/server/import_reactor.h"
+#include "node/server/refused_reactor.h"
 
 namespace pacto {
+namespace {
 
-std::string PrincipalOf(const grpc::CallbackServerContext& context) {
-  (void)context;
-  // Development mode has no authentication; the security layer names the token
-  // subject here.
-  return "anonymous";
-}
+std::string Method(absl::string_view name) { return FullMethodName("pacto.v1.Registry", name); }
+
+}  // namespace
 
 template <typename Req, typename Resp>
-RegistryService::Reactor* RegistryService::Write(Ctx* c, const Req* q, Resp* r,
-                                                 void (Registry::*method)(const Req&,
-                                                                          const std::string&, Resp*,
-                                                                          Registry::Done)) {
+RegistryService::Reactor* RegistryService::Write(
+    Ctx* c, absl::string_view name, const Req* q, Resp* r,
+    void (Registry::*method)(const Req&, const std::string&, Resp*, Registry::Done)) {
   Reactor* reactor = c->DefaultReactor();
-  (registry_->*method)(*q, PrincipalOf(*c), r,
-                       [reactor](absl::Status s) { reactor->Finish(ToGrpc(s)); });
+  absl::StatusOr<Principal> who = guard_->Check(*c, Method(name), q);
+  if (!who.ok()) {
+    reactor->Finish(ToGrpc(who.status()));
+    return reactor;
+  }
+  (registry_->*method)(*q, who->name, r, [reactor](absl::Status s) { reactor->Finish(ToGrpc(s)); });
   return reactor;
 }
 
 template <typename Req, typename Resp>
-RegistryService::Reactor* RegistryService::Read(Ctx* c, const Req* q, Resp* r,
+RegistryService::Reactor* RegistryService::Read(Ctx* c, absl::string_view name, const Req* q,
+                                                Resp* r,
                                                 absl::StatusOr<Resp> (Registry::*method)(const Req&)
                                                     const) {
   Reactor* reactor = c->DefaultReactor();
+  absl::StatusOr<Principal> who = guard_->Check(*c, Method(name), q);
+  if (!who.ok()) {
+    reactor->Finish(ToGrpc(who.status()));
+    return reactor;
+  }
   absl::StatusOr<Resp> result = (registry_->*method)(*q);
   if (result.ok()) *r = *std::move(result);
   reactor->Finish(ToGrpc(result.status()));
@@ -37,11 +46,11 @@ RegistryService::Reactor* RegistryService::Read(Ctx* c, const Req* q, Resp* r,
 
 #define PACTO_WRITE(Name, Req, Resp)                                               \
   RegistryService::Reactor* RegistryService::Name(Ctx* c, const Req* q, Resp* r) { \
-    return Write(c, q, r, &Registry::Name);                                        \
+    return Write(c, #Name, q, r, &Registry::Name);                                 \
   }
 #define PACTO_READ(Name, Req, Resp)                                                \
   RegistryService::Reactor* RegistryService::Name(Ctx* c, const Req* q, Resp* r) { \
-    return Read(c, q, r, &Registry::Name);                                         \
+    return Read(c, #Name, q, r, &Registry::Name);                                  \
   }
 
 PACTO_WRITE(AddRegion, v1::AddRegionRequest, v1::Region)
@@ -69,13 +78,17 @@ PACTO_READ(ListFormation, v1::ListFormationRequest, v1::ListFormationResponse)
 #undef PACTO_READ
 
 grpc::ServerWriteReactor<v1::ExportMembersResponse>* RegistryService::ExportMembers(
-    Ctx*, const v1::ExportMembersRequest* q) {
+    Ctx* c, const v1::ExportMembersRequest* q) {
+  absl::StatusOr<Principal> who = guard_->Check(*c, Method("ExportMembers"), q);
+  if (!who.ok()) return new RefusedWriteReactor<v1::ExportMembersResponse>(ToGrpc(who.status()));
   return new ExportReactor(db_, *q);
 }
 
 grpc::ServerReadReactor<v1::ImportMembersRequest>* RegistryService::ImportMembers(
     Ctx* c, v1::ImportMembersResponse* r) {
-  return new ImportReactor(registry_, PrincipalOf(*c), r);
+  absl::StatusOr<Principal> who = guard_->Check(*c, Method("ImportMembers"), nullptr);
+  if (!who.ok()) return new RefusedReadReactor<v1::ImportMembersRequest>(ToGrpc(who.status()));
+  return new ImportReactor(registry_, guard_, *std::move(who), r);
 }
 
 }  // namespace pacto

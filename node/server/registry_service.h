@@ -1,17 +1,20 @@
 // The gRPC Registry service: translates between protobuf and the Registry library.
-// Handlers are a line or two each; every rule lives in node/registry.
+// Handlers are a line or two each: the call guard decides who may call (and is
+// recorded as the writer), every registry rule lives in node/registry.
 #ifndef PACTO_NODE_SERVER_REGISTRY_SERVICE_H_
 #define PACTO_NODE_SERVER_REGISTRY_SERVICE_H_
 
 #include "node/registry/registry.h"
+#include "node/security/call_guard.h"
 #include "pacto/v1/registry.grpc.pb.h"
 
 namespace pacto {
 
 class RegistryService final : public v1::Registry::CallbackService {
  public:
-  // `registry` must outlive the service.
-  RegistryService(Registry* registry, const Database* db) : registry_(registry), db_(db) {}
+  // The pointers must outlive the service.
+  RegistryService(Registry* registry, const Database* db, const CallGuard* guard)
+      : registry_(registry), db_(db), guard_(guard) {}
 
   using Reactor = grpc::ServerUnaryReactor;
   using Ctx = grpc::CallbackServerContext;
@@ -50,18 +53,16 @@ class RegistryService final : public v1::Registry::CallbackService {
 
  private:
   template <typename Req, typename Resp>
-  Reactor* Write(Ctx* c, const Req* q, Resp* r,
+  Reactor* Write(Ctx* c, absl::string_view name, const Req* q, Resp* r,
                  void (Registry::*method)(const Req&, const std::string&, Resp*, Registry::Done));
   template <typename Req, typename Resp>
-  Reactor* Read(Ctx* c, const Req* q, Resp* r,
+  Reactor* Read(Ctx* c, absl::string_view name, const Req* q, Resp* r,
                 absl::StatusOr<Resp> (Registry::*method)(const Req&) const);
 
   Registry* const registry_;
   const Database* const db_;
+  const CallGuard* const guard_;
 };
-
-// Who is calling, as recorded in the log entries a call writes.
-std::string PrincipalOf(const grpc::CallbackServerContext& context);
 
 }  // namespace pacto
 

@@ -1,14 +1,35 @@
 #include "node/server/replication_service.h"
 
+#include "absl/strings/match.h"
+#include "node/security/method_rules.h"
 #include "node/server/grpc_status.h"
 
 namespace pacto {
 
+absl::StatusOr<v1::NodeInfo> ReplicationService::Caller(grpc::ServerContext* context,
+                                                        absl::string_view method,
+                                                        const google::protobuf::Message& request,
+                                                        const v1::NodeInfo& claimed) const {
+  absl::StatusOr<Principal> who =
+      guard_->Check(*context, FullMethodName("pacto.v1.Replication", method), &request);
+  if (!who.ok()) return who.status();
+  v1::NodeInfo caller = claimed;
+  if (who->kind == Principal::Kind::kNode) {
+    caller.set_node_id(who->name.substr(sizeof("node:") - 1));
+    caller.set_region(who->region);
+  }
+  return caller;
+}
+
 grpc::Status ReplicationService::Pull(grpc::ServerContext* context, const v1::PullRequest* request,
                                       grpc::ServerWriter<v1::PullResponse>* writer) {
+  absl::StatusOr<v1::NodeInfo> caller = Caller(context, "Pull", *request, request->caller());
+  if (!caller.ok()) return ToGrpc(caller.status());
   ReplicationEndpoint* endpoint = endpoint_.load();
   if (endpoint == nullptr) return grpc::Status(grpc::StatusCode::UNAVAILABLE, "starting up");
-  return ToGrpc(endpoint->Pull(*request, [&](const v1::PullResponse& response) {
+  v1::PullRequest vouched = *request;
+  *vouched.mutable_caller() = *std::move(caller);
+  return ToGrpc(endpoint->Pull(vouched, [&](const v1::PullResponse& response) {
     return !context->IsCancelled() && writer->Write(response);
   }));
 }
@@ -16,18 +37,26 @@ grpc::Status ReplicationService::Pull(grpc::ServerContext* context, const v1::Pu
 grpc::Status ReplicationService::Snapshot(grpc::ServerContext* context,
                                           const v1::SnapshotRequest* request,
                                           grpc::ServerWriter<v1::SnapshotChunk>* writer) {
+  absl::StatusOr<v1::NodeInfo> caller = Caller(context, "Snapshot", *request, request->caller());
+  if (!caller.ok()) return ToGrpc(caller.status());
   ReplicationEndpoint* endpoint = endpoint_.load();
   if (endpoint == nullptr) return grpc::Status(grpc::StatusCode::UNAVAILABLE, "starting up");
-  return ToGrpc(endpoint->Snapshot(*request, [&](const v1::SnapshotChunk& chunk) {
+  v1::SnapshotRequest vouched = *request;
+  *vouched.mutable_caller() = *std::move(caller);
+  return ToGrpc(endpoint->Snapshot(vouched, [&](const v1::SnapshotChunk& chunk) {
     return !context->IsCancelled() && writer->Write(chunk);
   }));
 }
 
-grpc::Status ReplicationService::Notify(grpc::ServerContext*, const v1::NotifyRequest* request,
-                                        v1::NotifyResponse*) {
+grpc::Status ReplicationService::Notify(grpc::ServerContext* context,
+                                        const v1::NotifyRequest* request, v1::NotifyResponse*) {
+  absl::StatusOr<v1::NodeInfo> caller = Caller(context, "Notify", *request, request->caller());
+  if (!caller.ok()) return ToGrpc(caller.status());
   ReplicationEndpoint* endpoint = endpoint_.load();
   if (endpoint == nullptr) return grpc::Status(grpc::StatusCode::UNAVAILABLE, "starting up");
-  endpoint->Notify(*request);
+  v1::NotifyRequest vouched = *request;
+  *vouched.mutable_caller() = *std::move(caller);
+  endpoint->Notify(vouched);
   return grpc::Status::OK;
 }
 

@@ -7,12 +7,19 @@
 #include <atomic>
 
 #include "node/replication/endpoint.h"
+#include "node/security/call_guard.h"
 #include "pacto/v1/replication.grpc.pb.h"
 
 namespace pacto {
 
+// With security on, only nodes of the federation may call (their certificates), and
+// the caller's node id and region in each request are replaced by the ones its
+// certificate names: the peer's own word is never taken for who it is.
 class ReplicationService final : public v1::Replication::Service {
  public:
+  // `guard` must outlive the service.
+  explicit ReplicationService(const CallGuard* guard) : guard_(guard) {}
+
   // Calls answer UNAVAILABLE until SetEndpoint; the endpoint must outlive the service.
   void SetEndpoint(ReplicationEndpoint* endpoint) { endpoint_ = endpoint; }
 
@@ -24,6 +31,13 @@ class ReplicationService final : public v1::Replication::Service {
                       v1::NotifyResponse* response) override;
 
  private:
+  // The caller as its certificate names it (in development mode, as it says), or the
+  // refusal.
+  absl::StatusOr<v1::NodeInfo> Caller(grpc::ServerContext* context, absl::string_view method,
+                                      const google::protobuf::Message& request,
+                                      const v1::NodeInfo& claimed) const;
+
+  const CallGuard* const guard_;
   std::atomic<ReplicationEndpoint*> endpoint_{nullptr};
 };
 

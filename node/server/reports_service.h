@@ -7,22 +7,25 @@
 #include <functional>
 
 #include "node/reports/report_context.h"
+#include "node/security/call_guard.h"
 #include "pacto/v1/reports.grpc.pb.h"
 
 namespace pacto {
 
 class ReportsService final : public v1::Reports::Service {
  public:
-  // `context` is called for each report (fresh time, current peers).
-  explicit ReportsService(std::function<ReportContext()> context) : context_(std::move(context)) {}
+  // `context` is called for each report (fresh time, current peers). `guard` decides
+  // who may read which report, and must outlive the service.
+  ReportsService(std::function<ReportContext()> context, const CallGuard* guard)
+      : context_(std::move(context)), guard_(guard) {}
 
-  grpc::Status Summary(grpc::ServerContext*, const v1::SummaryRequest* q,
+  grpc::Status Summary(grpc::ServerContext* c, const v1::SummaryRequest* q,
                        v1::SummaryResponse* r) override;
-  grpc::Status Conflicts(grpc::ServerContext*, const v1::ConflictsRequest* q,
+  grpc::Status Conflicts(grpc::ServerContext* c, const v1::ConflictsRequest* q,
                          v1::ConflictsResponse* r) override;
-  grpc::Status Regions(grpc::ServerContext*, const v1::RegionsRequest* q,
+  grpc::Status Regions(grpc::ServerContext* c, const v1::RegionsRequest* q,
                        v1::RegionsResponse* r) override;
-  grpc::Status Freshness(grpc::ServerContext*, const v1::FreshnessRequest* q,
+  grpc::Status Freshness(grpc::ServerContext* c, const v1::FreshnessRequest* q,
                          v1::FreshnessResponse* r) override;
   grpc::Status Tree(grpc::ServerContext* c, const v1::TreeRequest* q,
                     grpc::ServerWriter<v1::TreeResponse>* w) override;
@@ -34,7 +37,12 @@ class ReportsService final : public v1::Reports::Service {
                           grpc::ServerWriter<v1::DuplicatesResponse>* w) override;
 
  private:
+  // OK when the caller may read report `name`.
+  absl::Status Allowed(grpc::ServerContext* c, absl::string_view name,
+                       const google::protobuf::Message* q) const;
+
   const std::function<ReportContext()> context_;
+  const CallGuard* const guard_;
 };
 
 }  // namespace pacto

@@ -1,0 +1,30 @@
+// Who is calling, once authenticated (call_guard.h): a token holder, a node of the
+// federation, or — in development mode only — anyone.
+#ifndef PACTO_NODE_SECURITY_PRINCIPAL_H_
+#define PACTO_NODE_SECURITY_PRINCIPAL_H_
+
+#include <string>
+
+#include "node/security/token.h"
+
+namespace pacto {
+
+struct Principal {
+  enum class Kind {
+    kDevelopment,  // security is off: everything is allowed
+    kToken,        // a verified bearer token
+    kNode,         // a node certificate of the federation CA
+  };
+  Kind kind = Kind::kDevelopment;
+  // What the audit trail records: the token's subject, "node:<id>", or "anonymous".
+  std::string name = "anonymous";
+  Role role = Role::kReporter;  // kToken only
+  // The region whose subtree a token covers; a node's home region from its certificate.
+  std::string region;
+
+  static Principal Development() { return Principal(); }
+};
+
+}  // namespace pacto
+
+#endif  // PACTO_NODE_SECURITY_PRINCIPAL_H_
