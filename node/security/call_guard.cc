@@ -42,6 +42,7 @@ std::unique_ptr<CallGuard> CallGuard::Secure(Ed25519PublicKey token_key,
                                              const Clock* clock) {
   std::unique_ptr<CallGuard> guard(new CallGuard());
   guard->token_key_.emplace(std::move(token_key));
+  guard->tokens_ = std::make_unique<TokenCache>(&*guard->token_key_);
   guard->authorizer_ = std::move(authorizer);
   guard->clock_ = clock;
   return guard;
@@ -75,8 +76,8 @@ absl::StatusOr<Principal> CallGuard::Authenticate(const grpc::ServerContextBase&
       !absl::EqualsIgnoreCase(value.substr(0, kBearer.size()), kBearer)) {
     return absl::UnauthenticatedError("authorization metadata is not 'Bearer <token>'");
   }
-  absl::StatusOr<v1::TokenClaims> claims = VerifyToken(
-      absl::StripAsciiWhitespace(value.substr(kBearer.size())), *token_key_, clock_->Now());
+  absl::StatusOr<v1::TokenClaims> claims =
+      tokens_->Verify(absl::StripAsciiWhitespace(value.substr(kBearer.size())), clock_->Now());
   if (!claims.ok()) return claims.status();
   Principal principal;
   principal.kind = Principal::Kind::kToken;

@@ -23,6 +23,7 @@
 #include "node/security/authorizer.h"
 #include "node/security/ed25519.h"
 #include "node/security/principal.h"
+#include "node/security/token_cache.h"
 
 namespace pacto {
 
@@ -53,6 +54,7 @@ class CallGuard {
 
   // Constant after construction; all empty in development mode.
   std::optional<Ed25519PublicKey> token_key_;
+  std::unique_ptr<TokenCache> tokens_;  // verifies with *token_key_
   std::unique_ptr<Authorizer> authorizer_;
   const Clock* clock_ = nullptr;
 };

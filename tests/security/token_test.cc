@@ -11,6 +11,7 @@
 #include "absl/strings/str_replace.h"
 #include "absl/strings/str_split.h"
 #include "gtest/gtest.h"
+#include "node/security/token_cache.h"
 
 namespace pacto {
 namespace {
@@ -190,6 +191,24 @@ TEST_F(TokenTest, KeysOfTheWrongKindAreRefused) {
   absl::StatusOr<Ed25519PublicKey> missing = Ed25519PublicKey::FromPemFile("/nonexistent/key.pub");
   ASSERT_FALSE(missing.ok());
   EXPECT_TRUE(absl::StrContains(missing.status().message(), "/nonexistent/key.pub"));
+}
+
+TEST_F(TokenTest, CacheAnswersAsVerifyWould) {
+  TokenCache cache(&public_);
+  const std::string token = Mint("enroller", absl::Hours(1));
+  ASSERT_TRUE(cache.Verify(token, kNow).ok());
+  ASSERT_TRUE(cache.Verify(token, kNow + absl::Minutes(30)).ok());  // a hit
+  // Expiry and issue time are checked on every hit.
+  EXPECT_EQ(cache.Verify(token, kNow + absl::Hours(2)).status().code(),
+            absl::StatusCode::kUnauthenticated);
+  EXPECT_EQ(cache.Verify(token, kNow - absl::Hours(1)).status().code(),
+            absl::StatusCode::kUnauthenticated);
+  // Refusals are never remembered as good, and a near miss of a good token is refused.
+  std::string tampered = token;
+  tampered[tampered.size() - 2] = tampered[tampered.size() - 2] == 'A' ? 'B' : 'A';
+  for (int i = 0; i < 2; ++i) {
+    EXPECT_EQ(cache.Verify(tampered, kNow).status().code(), absl::StatusCode::kUnauthenticated);
+  }
 }
 
 }  // namespace
