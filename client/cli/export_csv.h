@@ -2,7 +2,8 @@
 // columns chapter, name, national_id, birth_date, since, membership_id, status, then
 // one row per exported membership, RFC 4180 quoted (csv_writer.h), "\n" line ends.
 // `pacto member import` takes such a file back: it reads chapter, name, national_id,
-// birth_date and since by name and ignores membership_id and status.
+// birth_date, since and membership_id by name (a membership the node already holds is
+// skipped as ALREADY_EXISTS) and ignores status.
 //
 // Pure functions; no I/O.
 #ifndef PACTO_CLIENT_CLI_EXPORT_CSV_H_

@@ -67,6 +67,7 @@ TEST(ExportCsvTest, ImportPlanReadsAnExportedFileBackIntact) {
     EXPECT_EQ(got.national_id(), rows[i].national_id()) << i;
     EXPECT_EQ(got.birth_date(), rows[i].birth_date()) << i;
     EXPECT_EQ(got.since(), rows[i].since()) << i;
+    EXPECT_EQ(got.membership_id(), rows[i].membership_id()) << i;
   }
   // Lines as an editor shows them: the header is 1, and the two-line name takes two.
   EXPECT_EQ(plan->rows[0].line(), 2u);

@@ -71,7 +71,7 @@ CommandSpec MemberImportCommand() {
           .usage = "FILE.csv",
           .summary =
               "Enrol a CSV file's rows (columns chapter, name, national_id, "
-              "birth_date); reports rejected rows by line.",
+              "birth_date, since, membership_id); reports rejected rows by line.",
           .operands = {"FILE.csv"},
           .run = MemberImport};
 }

@@ -11,9 +11,9 @@
 namespace pacto::cli {
 namespace {
 
-enum Column { kChapter, kName, kNationalId, kBirthDate, kSince, kColumnCount };
+enum Column { kChapter, kName, kNationalId, kBirthDate, kSince, kMembershipId, kColumnCount };
 constexpr std::array<absl::string_view, kColumnCount> kColumnNames = {
-    "chapter", "name", "national_id", "birth_date", "since"};
+    "chapter", "name", "national_id", "birth_date", "since", "membership_id"};
 constexpr int kNotPresent = -1;
 
 // Field index of each known column, or kNotPresent.
@@ -101,6 +101,7 @@ absl::StatusOr<ImportPlan> PlanImport(absl::string_view text) {
     row.set_national_id(value(kNationalId));
     row.set_birth_date(value(kBirthDate));
     row.set_since(value(kSince));
+    row.set_membership_id(value(kMembershipId));
   }
   return plan;
 }

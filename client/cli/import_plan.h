@@ -1,8 +1,10 @@
 // Turning a member CSV file into the rows `pacto member import` sends (DESIGN §2.1).
 //
 // The first record is the header. Columns are matched by name, trimmed and
-// case-insensitively: `chapter` and `name` are required, `national_id` and
-// `birth_date` optional, any other column is ignored. Every later record becomes one
+// case-insensitively: `chapter` and `name` are required, `national_id`, `birth_date`,
+// `since` and `membership_id` optional, any other column is ignored. A file written by
+// `pacto member export` has them all, so re-importing it skips (ALREADY_EXISTS) the
+// memberships the node already holds and adds the rest. Every later record becomes one
 // ImportRow whose `line` is the record's line in the file (the header being line 1,
 // the first data row is normally line 2). Values are sent as they are; the node trims
 // and validates them.

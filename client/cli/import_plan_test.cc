@@ -56,6 +56,22 @@ TEST(PlanImportTest, OptionalColumnsMayBeAbsent) {
   EXPECT_THAT(Rows(*plan), testing::ElementsAre("2:ch-1|Ana||"));
 }
 
+// What `pacto member export` writes comes back with its since and membership id;
+// status is not read.
+TEST(PlanImportTest, AnExportFileCarriesSinceAndMembershipId) {
+  absl::StatusOr<ImportPlan> plan = PlanImport(
+      "chapter,name,national_id,birth_date,since,membership_id,status\n"
+      "ch-1,Ana,99,2000-01-01,2020-05-01,mb-1,active\n"
+      "ch-2,Eva,,,2021-01-02,,ended\n");
+  ASSERT_TRUE(plan.ok()) << plan.status();
+  ASSERT_EQ(plan->rows.size(), 2u);
+  EXPECT_EQ(Row(plan->rows[0]), "2:ch-1|Ana|99|2000-01-01");
+  EXPECT_EQ(plan->rows[0].since(), "2020-05-01");
+  EXPECT_EQ(plan->rows[0].membership_id(), "mb-1");
+  EXPECT_EQ(plan->rows[1].since(), "2021-01-02");
+  EXPECT_EQ(plan->rows[1].membership_id(), "");
+}
+
 TEST(PlanImportTest, ValuesAreSentAsTheyAre) {
   // The node trims and validates; an empty name must reach it to be named there.
   absl::StatusOr<ImportPlan> plan = PlanImport("chapter,name\n ch-1 ,\n");

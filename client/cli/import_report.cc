@@ -38,6 +38,14 @@ absl::Status ImportOutcome(const v1::ImportMembersResponse& merged, uint64_t tot
                                             merged.accepted(), " were imported"));
   }
   if (merged.rejected() == 0) return absl::OkStatus();
+  const bool all_there =
+      std::all_of(merged.errors().begin(), merged.errors().end(),
+                  [](const v1::RowError& e) { return e.code() == "ALREADY_EXISTS"; });
+  if (all_there && merged.errors_size() == static_cast<int>(merged.rejected())) {
+    return absl::AlreadyExistsError(absl::StrCat(merged.rejected(), " of ", total_rows,
+                                                 " rows already there; the other ",
+                                                 merged.accepted(), " were imported"));
+  }
   return absl::InvalidArgumentError(absl::StrCat(merged.rejected(), " of ", total_rows,
                                                  " rows rejected; the other ", merged.accepted(),
                                                  " were imported"));

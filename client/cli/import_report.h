@@ -22,7 +22,9 @@ v1::ImportMembersResponse MergeImportResults(v1::ImportMembersResponse from_node
 // "imported 1997 of 2000 rows; 3 rejected". Every line ends in "\n".
 std::string FormatImportReport(const v1::ImportMembersResponse& merged, uint64_t total_rows);
 
-// OK when no row was rejected; otherwise INVALID_ARGUMENT
+// OK when no row was rejected; ALREADY_EXISTS "3 of 2000 rows already there; the other
+// 1997 were imported" when every rejected row was one the node already holds (an
+// export imported again); otherwise INVALID_ARGUMENT
 // "3 of 2000 rows rejected; the other 1997 were imported".
 absl::Status ImportOutcome(const v1::ImportMembersResponse& merged, uint64_t total_rows);
 

@@ -40,6 +40,25 @@ TEST(ImportReportTest, MergesLocalRejectsSortedByLine) {
   EXPECT_EQ(outcome.message(), "3 of 2000 rows rejected; the other 1997 were imported");
 }
 
+// Importing an export again: the memberships already there are the only rejects.
+TEST(ImportReportTest, RowsAlreadyThereAreNotInvalid) {
+  v1::ImportMembersResponse from_node;
+  from_node.set_accepted(1);
+  from_node.set_rejected(2);
+  *from_node.add_errors() =
+      Error(2, "ALREADY_EXISTS", "membership_id: membership mb-1 already exists");
+  *from_node.add_errors() =
+      Error(3, "ALREADY_EXISTS", "membership_id: membership mb-2 already exists");
+  absl::Status outcome = ImportOutcome(MergeImportResults(from_node, {}), 3);
+  EXPECT_EQ(outcome.code(), absl::StatusCode::kAlreadyExists);
+  EXPECT_EQ(outcome.message(), "2 of 3 rows already there; the other 1 were imported");
+  // One bad row among them makes the whole outcome a bad-input one.
+  *from_node.add_errors() = Error(4, "INVALID_ARGUMENT", "name: must not be empty");
+  from_node.set_rejected(3);
+  EXPECT_EQ(ImportOutcome(MergeImportResults(from_node, {}), 4).code(),
+            absl::StatusCode::kInvalidArgument);
+}
+
 TEST(ImportReportTest, AllImported) {
   v1::ImportMembersResponse from_node;
   from_node.set_accepted(2000);

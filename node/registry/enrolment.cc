@@ -9,6 +9,7 @@
 #include "node/registry/record_writer.h"
 #include "node/store/derived_data.h"
 #include "node/store/keys.h"
+#include "node/store/record_io.h"
 
 namespace pacto {
 
@@ -56,6 +57,19 @@ absl::StatusOr<std::string> ActiveMembershipIn(WriteTxn& txn, const std::string&
 }
 
 absl::Status ApplyEnrolment(WriteContext& ctx, const Enrolment& e, v1::Membership* out) {
+  if (!e.membership_id.empty()) {
+    v1::RecordState state;
+    PACTO_ASSIGN_OR_RETURN(
+        bool found, ReadState(ctx.txn(), v1::RECORD_TYPE_MEMBERSHIP, e.membership_id, &state));
+    if (found) {
+      v1::Membership existing;
+      PACTO_ASSIGN_OR_RETURN(bool live, DecodeWinner(state, &existing));
+      return absl::AlreadyExistsError(
+          live ? absl::StrCat("membership_id: membership ", e.membership_id, " already exists")
+               : absl::StrCat("membership_id: membership ", e.membership_id,
+                              " was removed; it is not imported again"));
+    }
+  }
   PACTO_ASSIGN_OR_RETURN(v1::Chapter chapter,
                          LoadLive<v1::Chapter>(ctx.txn(), v1::RECORD_TYPE_CHAPTER, e.chapter,
                                                "chapter", Ref::kReferenced));
@@ -81,7 +95,7 @@ absl::Status ApplyEnrolment(WriteContext& ctx, const Enrolment& e, v1::Membershi
   if (!e.birth_date.empty()) person.set_birth_date(e.birth_date);
 
   v1::Membership membership;
-  membership.set_id(NewId(kMembershipPrefix));
+  membership.set_id(e.membership_id.empty() ? NewId(kMembershipPrefix) : e.membership_id);
   membership.set_person_id(person.id());
   membership.set_chapter_id(chapter.id());
   membership.set_since(e.since.empty() ? FormatDate(ctx.today()) : e.since);

@@ -20,6 +20,9 @@ struct Enrolment {
   std::string birth_date;   // empty when not given
   std::string since;        // empty: the day it is applied
   std::string person_id;    // derived from the national id; empty: made up when applied
+  // The membership's id when the caller gives one (an import of an export); empty:
+  // made up when applied.
+  std::string membership_id;
 };
 
 // Checks every field's form; INVALID_ARGUMENT naming the first bad field.
@@ -31,8 +34,10 @@ absl::StatusOr<Enrolment> ValidateEnrolment(absl::string_view chapter, absl::str
 // Applies a checked enrolment on the pipeline: the chapter must exist; the person is
 // reused when known (name and birth date updated) or created, and written either way
 // so that it survives a concurrent erasure elsewhere;
-// a person already active in the chapter is ALREADY_EXISTS. Fills `out`, person
-// included.
+// a person already active in the chapter is ALREADY_EXISTS, and so is a given
+// membership id that this node holds or held (a removed membership never comes back).
+// Reads everything before it writes anything, so a refused enrolment leaves the txn
+// untouched. Fills `out`, person included.
 absl::Status ApplyEnrolment(WriteContext& ctx, const Enrolment& enrolment, v1::Membership* out);
 
 // True when `person` has an active membership of `chapter` (through the txn).

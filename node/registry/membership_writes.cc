@@ -213,6 +213,14 @@ void Registry::ImportRows(std::vector<v1::ImportRow> rows, const std::string& pr
   for (const v1::ImportRow& row : rows) {
     absl::StatusOr<Enrolment> e = ValidateEnrolment(row.chapter(), row.name(), row.national_id(),
                                                     row.birth_date(), row.since(), today, key_);
+    if (e.ok() && !row.membership_id().empty()) {
+      absl::Status id = ValidateIdSyntax("membership_id", row.membership_id());
+      if (id.ok()) {
+        e->membership_id = row.membership_id();
+      } else {
+        e = id;
+      }
+    }
     if (e.ok()) {
       valid.push_back(Row{row.line(), *std::move(e)});
       continue;

@@ -419,32 +419,57 @@ TEST_P(ReportsTest, AnExportReimportsIntoAFreshNodeAsTheSamePeople) {
     new_id[id] = added->id();
     old_id[added->id()] = id;
   }
-  // The export, imported in batches as `pacto member import` sends them.
-  std::vector<v1::ImportRow> batch;
-  uint64_t accepted = 0, line = 1;
-  auto flush = [&]() {
-    absl::StatusOr<v1::ImportMembersResponse> r =
-        Await<v1::ImportMembersResponse>([&](v1::ImportMembersResponse* out, auto done) {
-          registry.ImportRows(std::move(batch), "test", out, done);
-        });
-    batch.clear();
-    ASSERT_TRUE(r.ok()) << r.status();
-    EXPECT_EQ(r->rejected(), 0u) << (r->errors_size() > 0 ? r->errors(0).ShortDebugString() : "");
-    accepted += r->accepted();
+  // The export, imported in batches as `pacto member import` sends them, membership
+  // ids included: first half of it, then all of it, as when an interrupted import is
+  // run again. The second time the rows already there are refused, one by one, as
+  // ALREADY_EXISTS, and the rest land.
+  auto import = [&](size_t rows) {
+    v1::ImportMembersResponse total;
+    std::vector<v1::ImportRow> batch;
+    uint64_t line = 1;
+    auto flush = [&]() {
+      absl::StatusOr<v1::ImportMembersResponse> r =
+          Await<v1::ImportMembersResponse>([&](v1::ImportMembersResponse* out, auto done) {
+            registry.ImportRows(std::move(batch), "test", out, done);
+          });
+      batch.clear();
+      ASSERT_TRUE(r.ok()) << r.status();
+      total.set_accepted(total.accepted() + r->accepted());
+      total.set_rejected(total.rejected() + r->rejected());
+      for (const v1::RowError& e : r->errors()) *total.add_errors() = e;
+    };
+    for (size_t i = 0; i < rows; ++i) {
+      const v1::ExportRow& row = exported->at(i);
+      v1::ImportRow in;
+      in.set_line(++line);
+      in.set_chapter(new_id.at(row.chapter()));
+      in.set_name(row.name());
+      in.set_national_id(row.national_id());
+      in.set_birth_date(row.birth_date());
+      in.set_since(row.since());
+      in.set_membership_id(row.membership_id());
+      batch.push_back(std::move(in));
+      if (batch.size() == 500) flush();
+    }
+    if (!batch.empty()) flush();
+    return total;
   };
-  for (const v1::ExportRow& row : *exported) {
-    v1::ImportRow in;
-    in.set_line(++line);
-    in.set_chapter(new_id.at(row.chapter()));
-    in.set_name(row.name());
-    in.set_national_id(row.national_id());
-    in.set_birth_date(row.birth_date());
-    in.set_since(row.since());
-    batch.push_back(std::move(in));
-    if (batch.size() == 500) flush();
-  }
-  if (!batch.empty()) flush();
-  EXPECT_EQ(accepted, exported->size());
+  auto already_exists = [](const v1::ImportMembersResponse& r) {
+    size_t n = 0;
+    for (const v1::RowError& e : r.errors()) {
+      n += e.code() == "ALREADY_EXISTS" && absl::StartsWith(e.message(), "membership_id:");
+    }
+    return n;
+  };
+  const size_t half = exported->size() / 2;
+  v1::ImportMembersResponse first = import(half);
+  EXPECT_EQ(first.accepted(), half);
+  EXPECT_EQ(first.rejected(), 0u) << (first.errors_size() > 0 ? first.errors(0).DebugString() : "");
+  v1::ImportMembersResponse second = import(exported->size());
+  EXPECT_EQ(second.accepted(), exported->size() - half);
+  EXPECT_EQ(second.rejected(), half);
+  EXPECT_EQ(already_exists(second), half)
+      << (second.errors_size() > 0 ? second.errors(0).DebugString() : "");
 
   // The same memberships: chapter, person data, since, status.
   absl::StatusOr<std::vector<v1::ExportRow>> again = RunExport((*fresh)->db(), region, true);
@@ -458,6 +483,10 @@ TEST_P(ReportsTest, AnExportReimportsIntoAFreshNodeAsTheSamePeople) {
   for (const v1::ExportRow& row : *again) after.insert(shape(row, old_id.at(row.chapter())));
   EXPECT_TRUE(before == after) << before.size() << " rows exported, " << after.size()
                                << " after the round trip";
+  std::set<std::string> ids_before, ids_after;
+  for (const v1::ExportRow& row : *exported) ids_before.insert(row.membership_id());
+  for (const v1::ExportRow& row : *again) ids_after.insert(row.membership_id());
+  EXPECT_TRUE(ids_before == ids_after) << "the memberships kept their ids";
 
   // The same people: as many, and those with a national id under the same ids.
   std::set<std::string> people, with_nid;
@@ -478,6 +507,37 @@ TEST_P(ReportsTest, AnExportReimportsIntoAFreshNodeAsTheSamePeople) {
   ASSERT_TRUE(summary.ok()) << summary.status();
   EXPECT_EQ(summary->persons(), people.size());
   EXPECT_EQ(summary->active_members(), people.size());
+
+  // Once more, after one membership was removed: nothing lands, the removed one does
+  // not come back, and the registry is as it was.
+  {
+    absl::StatusOr<v1::RemoveMemberResponse> removed =
+        Await<v1::RemoveMemberResponse>([&](v1::RemoveMemberResponse* out, auto done) {
+          v1::RemoveMemberRequest req;
+          req.set_id(exported->back().membership_id());
+          registry.RemoveMember(req, "test", out, done);
+        });
+    ASSERT_TRUE(removed.ok()) << removed.status();
+    std::string digest_before;
+    {
+      ReadView view(&(*fresh)->db());
+      absl::StatusOr<CommittedState> state = ReadCommittedState(view);
+      ASSERT_TRUE(state.ok()) << state.status();
+      digest_before = state->digest.ToHex();
+    }
+    v1::ImportMembersResponse third = import(exported->size());
+    EXPECT_EQ(third.accepted(), 0u);
+    EXPECT_EQ(already_exists(third), exported->size());
+    bool removed_named = false;
+    for (const v1::RowError& e : third.errors()) {
+      removed_named |= absl::StrContains(e.message(), "was removed");
+    }
+    EXPECT_TRUE(removed_named) << "the removed membership is refused as removed";
+    ReadView view(&(*fresh)->db());
+    absl::StatusOr<CommittedState> state = ReadCommittedState(view);
+    ASSERT_TRUE(state.ok()) << state.status();
+    EXPECT_EQ(state->digest.ToHex(), digest_before) << "a refused re-import wrote something";
+  }
 }
 
 // Replicated through the real pull path to a second node, the federation reads the
