@@ -6,7 +6,7 @@
 // node, every report must equal a recount of that node's own records
 // (ExpectReportsMatchRecords, report_checks.h), and every node's reports the others'.
 //
-// PACTO_REPORTS_NEMESIS_SEED=N runs one seed.
+// Seeds 1-3 by default; PACTO_REPORTS_NEMESIS_SEED=N runs one seed.
 #include <cstdlib>
 #include <iostream>
 
@@ -119,7 +119,7 @@ TEST(ReportsAfterNemesis, EveryReportEqualsARecountOnEveryNode) {
     RunSeed(std::stoull(seed));
     return;
   }
-  for (uint64_t seed = 1; seed <= 4 && !HasFailure(); ++seed) RunSeed(seed);
+  for (uint64_t seed = 1; seed <= 3 && !HasFailure(); ++seed) RunSeed(seed);
 }
 
 }  // namespace
