@@ -8,6 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/status_macros.h"
 #include "node/security/cert_identity.h"
+#include "node/security/entry_signing.h"
 #include "node/store/encryption.h"
 
 namespace pacto {
@@ -119,6 +120,27 @@ std::unique_ptr<CallGuard> NodeSecurity::MakeGuard(const ScopeResolver* resolver
                                                    const Clock* clock) const {
   if (development()) return CallGuard::Development();
   return CallGuard::Secure(*token_key_, std::make_unique<Authorizer>(resolver, region_), clock);
+}
+
+}  // namespace pacto
+
+namespace pacto {
+
+absl::StatusOr<std::unique_ptr<EntryAuthenticator>> NodeSecurity::MakeEntryAuthenticator() const {
+  if (!tls_.has_value()) return std::unique_ptr<EntryAuthenticator>();
+  auto read = [](const std::string& flag, const std::string& path) -> absl::StatusOr<std::string> {
+    std::ifstream in(path, std::ios::binary);
+    std::stringstream text;
+    text << in.rdbuf();
+    if (!in) return absl::FailedPreconditionError(absl::StrCat(flag, ": cannot read ", path));
+    return text.str();
+  };
+  PACTO_ASSIGN_OR_RETURN(std::string cert, read("--tls-cert", tls_->cert));
+  PACTO_ASSIGN_OR_RETURN(std::string key, read("--tls-key", tls_->key));
+  PACTO_ASSIGN_OR_RETURN(std::string ca, read("--tls-ca", tls_->ca));
+  PACTO_ASSIGN_OR_RETURN(std::unique_ptr<SignedEntries> signer,
+                         SignedEntries::Create(cert, key, ca, tls_->crl_dir));
+  return std::unique_ptr<EntryAuthenticator>(std::move(signer));
 }
 
 }  // namespace pacto

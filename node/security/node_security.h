@@ -28,6 +28,7 @@
 #include "node/security/ed25519.h"
 #include "node/security/scope_resolver.h"
 #include "node/security/tls_credentials.h"
+#include "node/store/entry_authenticator.h"
 #include "pacto/v1/config.pb.h"
 
 namespace pacto {
@@ -58,6 +59,10 @@ class NodeSecurity {
 
   std::shared_ptr<grpc::ServerCredentials> ServerCredentials() const;
   std::shared_ptr<grpc::ChannelCredentials> PeerChannelCredentials() const;
+
+  // Secure mode: what signs this node's entries and checks replicated ones (region
+  // authority, entry_signing.h), from the TLS files. Null in development mode.
+  absl::StatusOr<std::unique_ptr<EntryAuthenticator>> MakeEntryAuthenticator() const;
   // The guard every RPC handler consults. `resolver` and `clock` must outlive it.
   std::unique_ptr<CallGuard> MakeGuard(const ScopeResolver* resolver, const Clock* clock) const;
 

@@ -42,6 +42,7 @@ constexpr std::chrono::seconds kDrainTime(3);
 struct Node::Parts {
   v1::NodeConfig config;
   std::unique_ptr<NodeSecurity> security;
+  std::unique_ptr<EntryAuthenticator> authenticator;  // outlives the replica
   std::unique_ptr<Replica> replica;
   std::unique_ptr<ScopeResolver> resolver;
   std::unique_ptr<CallGuard> guard;
@@ -120,6 +121,8 @@ absl::StatusOr<std::unique_ptr<Node>> Node::Start(const v1::NodeConfig& flags) {
   replica_options.database.encryption_key = parts->security->encryption_key();
   replica_options.region = config.region();
   replica_options.federation_key = std::move(key);
+  PACTO_ASSIGN_OR_RETURN(parts->authenticator, parts->security->MakeEntryAuthenticator());
+  replica_options.authenticator = parts->authenticator.get();
   PACTO_ASSIGN_OR_RETURN(parts->replica, Replica::Open(std::move(replica_options)));
   Database* db = &parts->replica->db();
   Parts* raw = parts.get();
