@@ -7,31 +7,9 @@
 #include "absl/time/time.h"
 #include "common/status_macros.h"
 #include "node/base/hlc.h"
+#include "node/store/record_kinds.h"
 
 namespace pacto {
-namespace {
-
-std::string TypeName(v1::RecordType type) {
-  std::string name = v1::RecordType_Name(type);
-  name = absl::AsciiStrToLower(name.substr(sizeof("RECORD_TYPE_") - 1));
-  return name;
-}
-
-std::string KindName(v1::Op::Kind kind) {
-  switch (kind) {
-    case v1::Op::PUT:
-      return "put";
-    case v1::Op::DELETE:
-      return "delete";
-    case v1::Op::ERASE:
-      return "erase";
-    default:
-      return "unknown";
-  }
-}
-
-}  // namespace
-
 absl::StatusOr<v1::AuditResponse> BuildAudit(const ScopeResolver& resolver,
                                              const v1::AuditRequest& request) {
   const std::string id(absl::StripAsciiWhitespace(request.record()));
@@ -41,7 +19,7 @@ absl::StatusOr<v1::AuditResponse> BuildAudit(const ScopeResolver& resolver,
   v1::AuditResponse response;
   for (ScopeResolver::FoundRecord& found : records) {
     v1::AuditRecord* record = response.add_records();
-    record->set_type(TypeName(found.type));
+    record->set_type(RecordTypeName(found.type));
     record->set_id(found.id);
     PACTO_ASSIGN_OR_RETURN(*record->mutable_home_region(),
                            resolver.RecordHomeRegion(found.type, found.id, found.state));
@@ -55,7 +33,7 @@ absl::StatusOr<v1::AuditResponse> BuildAudit(const ScopeResolver& resolver,
       out->set_time(absl::FormatTime("%Y-%m-%dT%H:%M:%E3SZ", HybridClock::ToTime(change->hlc()),
                                      absl::UTCTimeZone()));
       out->set_hlc(change->hlc());
-      out->set_kind(KindName(change->kind()));
+      out->set_kind(OpKindName(change->kind()));
       out->set_principal(change->principal());
       out->set_origin(change->dot().origin());
       out->set_seq(change->dot().seq());

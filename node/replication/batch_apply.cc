@@ -24,6 +24,9 @@ absl::Status ApplyBatch(CommitPipeline& pipeline, HybridClock& hlc,
         VersionVector vv = ctx.applier().version_vector();
         // origin -> the prev_hash its next entry must carry (nullopt: not checkable)
         std::map<std::string, std::optional<std::string>> chain;
+        // entry -> its origin's certified region, once its signature checked
+        std::map<const v1::Entry*, std::string> verified;
+        const bool secure = ctx.applier().secure();
         for (const v1::Entry& entry : entries) {
           if (entry.origin().empty() || entry.seq() == 0) {
             return absl::InvalidArgumentError("entry: origin and seq are required");
@@ -47,18 +50,22 @@ absl::Status ApplyBatch(CommitPipeline& pipeline, HybridClock& hlc,
           }
           if (entry.seq() != have + 1) continue;
           vv.Set(entry.origin(), entry.seq());
-          // Region authority (secure mode): signature, hash chain, regions. What the
-          // entries before it in this batch write is not applied yet, so ApplyEntry
-          // checks again; this catches a forged entry before anything lands.
+          // Region authority (secure mode): signature and hash chain once, here, so a
+          // forged entry is refused before anything lands; regions here and again in
+          // ApplyEntry, since what the entries before it in this batch write is not
+          // applied yet.
+          if (!secure) continue;
           auto link = chain.find(entry.origin());
           if (link == chain.end()) {
             link =
                 chain.emplace(entry.origin(), ctx.applier().ChainLink(entry.origin(), entry.seq()))
                     .first;
           }
-          if (absl::Status authority = ctx.applier().CheckAuthority(
-                  ctx.txn(), entry, link->second ? &*link->second : nullptr);
-              !authority.ok()) {
+          absl::StatusOr<std::string> region =
+              ctx.applier().VerifyOrigin(entry, link->second ? &*link->second : nullptr);
+          absl::Status authority =
+              region.ok() ? ctx.applier().CheckRegions(ctx.txn(), entry, *region) : region.status();
+          if (!authority.ok()) {
             LogWarning("refused a replicated entry",
                        {{"origin", entry.origin()},
                         {"seq", absl::StrCat(entry.seq())},
@@ -66,10 +73,13 @@ absl::Status ApplyBatch(CommitPipeline& pipeline, HybridClock& hlc,
             return authority;
           }
           link->second = Sha256(entry.signature());
+          verified[&entry] = *std::move(region);
         }
         for (const v1::Entry& entry : entries) {
           bool applied = false;
-          absl::Status s = ctx.applier().ApplyEntry(ctx.txn(), entry, &applied);
+          auto region = verified.find(&entry);
+          absl::Status s = ctx.applier().ApplyEntry(
+              ctx.txn(), entry, &applied, region == verified.end() ? nullptr : &region->second);
           if (!s.ok()) {
             return absl::Status(s.code(), absl::StrCat("entry ", entry.origin(), ":", entry.seq(),
                                                        ": ", s.message()));

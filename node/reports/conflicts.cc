@@ -15,45 +15,12 @@
 #include "node/store/keys.h"
 #include "node/store/read_view.h"
 #include "node/store/record_io.h"
+#include "node/store/record_kinds.h"
 #include "node/store/record_state.h"
 #include "pacto/v1/model.pb.h"
 
 namespace pacto {
 namespace {
-
-std::unique_ptr<google::protobuf::Message> NewRecord(v1::RecordType type) {
-  switch (type) {
-    case v1::RECORD_TYPE_REGION:
-      return std::make_unique<v1::Region>();
-    case v1::RECORD_TYPE_CHAPTER:
-      return std::make_unique<v1::Chapter>();
-    case v1::RECORD_TYPE_AFFILIATION:
-      return std::make_unique<v1::Affiliation>();
-    case v1::RECORD_TYPE_PERSON:
-      return std::make_unique<v1::Person>();
-    case v1::RECORD_TYPE_MEMBERSHIP:
-      return std::make_unique<v1::Membership>();
-    case v1::RECORD_TYPE_OFFICER_TERM:
-      return std::make_unique<v1::OfficerTerm>();
-    case v1::RECORD_TYPE_FORMATION:
-      return std::make_unique<v1::FormationRecord>();
-    default:
-      return nullptr;
-  }
-}
-
-std::string KindName(v1::Op::Kind kind) {
-  switch (kind) {
-    case v1::Op::PUT:
-      return "put";
-    case v1::Op::DELETE:
-      return "delete";
-    case v1::Op::ERASE:
-      return "erase";
-    default:
-      return "unknown";
-  }
-}
 
 absl::Status AddVersions(const v1::RecordState& state, v1::RecordType type, v1::Conflict* out) {
   const v1::Version* winner = Winner(state);
@@ -63,10 +30,10 @@ absl::Status AddVersions(const v1::RecordState& state, v1::RecordType type, v1::
     row->set_seq(v.dot().seq());
     row->set_written_at(
         absl::FormatTime(absl::RFC3339_sec, HybridClock::ToTime(v.hlc()), absl::UTCTimeZone()));
-    row->set_kind(KindName(v.kind()));
+    row->set_kind(OpKindName(v.kind()));
     row->set_winner(&v == winner);
     if (v.kind() == v1::Op::PUT) {
-      std::unique_ptr<google::protobuf::Message> record = NewRecord(type);
+      std::unique_ptr<google::protobuf::Message> record = NewRecordMessage(type);
       if (record == nullptr || !record->ParseFromString(v.value())) {
         return absl::DataLossError("malformed record version");
       }

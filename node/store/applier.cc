@@ -6,6 +6,7 @@
 #include "common/status_macros.h"
 #include "node/store/keys.h"
 #include "node/store/record_io.h"
+#include "node/store/record_kinds.h"
 #include "node/store/record_state.h"
 #include "node/store/sha256.h"
 #include "pacto/v1/model.pb.h"
@@ -185,31 +186,6 @@ absl::Status Applier::EndEntry(WriteTxn& txn) {
   return absl::OkStatus();
 }
 
-namespace {
-
-std::unique_ptr<google::protobuf::Message> NewRecordMessage(v1::RecordType type) {
-  switch (type) {
-    case v1::RECORD_TYPE_REGION:
-      return std::make_unique<v1::Region>();
-    case v1::RECORD_TYPE_CHAPTER:
-      return std::make_unique<v1::Chapter>();
-    case v1::RECORD_TYPE_AFFILIATION:
-      return std::make_unique<v1::Affiliation>();
-    case v1::RECORD_TYPE_PERSON:
-      return std::make_unique<v1::Person>();
-    case v1::RECORD_TYPE_MEMBERSHIP:
-      return std::make_unique<v1::Membership>();
-    case v1::RECORD_TYPE_OFFICER_TERM:
-      return std::make_unique<v1::OfficerTerm>();
-    case v1::RECORD_TYPE_FORMATION:
-      return std::make_unique<v1::FormationRecord>();
-    default:
-      return nullptr;
-  }
-}
-
-}  // namespace
-
 absl::Status Applier::ValidateOps(const v1::Entry& entry) {
   if (entry.ops_size() == 0) return absl::InvalidArgumentError("entry: has no ops");
   for (const v1::Op& op : entry.ops()) {
@@ -234,13 +210,20 @@ absl::Status Applier::ValidateOps(const v1::Entry& entry) {
   return absl::OkStatus();
 }
 
-absl::Status Applier::ApplyEntry(WriteTxn& txn, const v1::Entry& entry, bool* applied) {
+absl::Status Applier::ApplyEntry(WriteTxn& txn, const v1::Entry& entry, bool* applied,
+                                 const std::string* verified_region) {
   PACTO_RETURN_IF_ERROR(ValidateOps(entry));
   PACTO_ASSIGN_OR_RETURN(*applied, BeginEntry(txn, entry));
   if (!*applied) return absl::OkStatus();
   if (authenticator_ != nullptr) {
-    const std::optional<std::string> link = ChainLink(entry.origin(), entry.seq());
-    absl::Status authority = CheckAuthority(txn, entry, link ? &*link : nullptr);
+    absl::Status authority;
+    if (verified_region != nullptr) {
+      authority = CheckRegions(txn, entry, *verified_region);
+    } else {
+      const std::optional<std::string> link = ChainLink(entry.origin(), entry.seq());
+      absl::StatusOr<std::string> region = VerifyOrigin(entry, link ? &*link : nullptr);
+      authority = region.ok() ? CheckRegions(txn, entry, *region) : region.status();
+    }
     if (!authority.ok()) {
       open_.reset();
       return authority;
@@ -282,28 +265,38 @@ std::optional<std::string> Applier::ChainLink(const std::string& origin, uint64_
   return state->last_entry_hash();
 }
 
-absl::Status Applier::CheckAuthority(WriteTxn& txn, const v1::Entry& entry,
-                                     const std::string* prev_hash) {
-  if (authenticator_ == nullptr) return absl::OkStatus();
-  auto refuse = [&](absl::string_view why) {
-    return absl::PermissionDeniedError(
-        absl::StrCat("entry ", entry.origin(), ":", entry.seq(), " refused: ", why));
-  };
-  PACTO_ASSIGN_OR_RETURN(const std::string region, authenticator_->Verify(entry));
+namespace {
+
+absl::Status Refuse(const v1::Entry& entry, absl::string_view why) {
+  return absl::PermissionDeniedError(
+      absl::StrCat("entry ", entry.origin(), ":", entry.seq(), " refused: ", why));
+}
+
+}  // namespace
+
+absl::StatusOr<std::string> Applier::VerifyOrigin(const v1::Entry& entry,
+                                                  const std::string* prev_hash) const {
+  PACTO_ASSIGN_OR_RETURN(std::string region, authenticator_->Verify(entry));
   if (prev_hash != nullptr && entry.prev_hash() != *prev_hash) {
-    return refuse("it does not continue its origin's history (forked or replayed)");
+    return Refuse(entry, "it does not continue its origin's history (forked or replayed)");
   }
+  return region;
+}
+
+absl::Status Applier::CheckRegions(WriteTxn& txn, const v1::Entry& entry,
+                                   const std::string& region) {
+  if (authenticator_ == nullptr) return absl::OkStatus();
   for (const v1::Op& op : entry.ops()) {
     PACTO_ASSIGN_OR_RETURN(bool covered, RegionCovers(txn, region, op.home_region()));
     if (!covered) {
-      return refuse(absl::StrCat("its origin's region ", region, " does not cover ",
-                                 v1::RecordType_Name(op.type()), " ", op.id(), " of region ",
-                                 op.home_region()));
+      return Refuse(entry, absl::StrCat("its origin's region ", region, " does not cover ",
+                                        v1::RecordType_Name(op.type()), " ", op.id(), " of region ",
+                                        op.home_region()));
     }
     PACTO_ASSIGN_OR_RETURN(std::string actual, HomeRegionOf(txn, op));
     if (!actual.empty() && actual != op.home_region()) {
-      return refuse(absl::StrCat(v1::RecordType_Name(op.type()), " ", op.id(),
-                                 " belongs to region ", actual, ", not ", op.home_region()));
+      return Refuse(entry, absl::StrCat(v1::RecordType_Name(op.type()), " ", op.id(),
+                                        " belongs to region ", actual, ", not ", op.home_region()));
     }
   }
   return absl::OkStatus();

@@ -71,16 +71,23 @@ class Applier {
   static absl::Status ValidateOps(const v1::Entry& entry);
 
   // ValidateOps, BeginEntry, every op, EndEntry. `applied` says whether the entry was
-  // new here. In secure mode the entry must also pass CheckAuthority.
-  absl::Status ApplyEntry(WriteTxn& txn, const v1::Entry& entry, bool* applied);
+  // new here. In secure mode the entry must also pass VerifyOrigin (skipped when the
+  // caller already did and passes the `verified_region` it returned) and CheckRegions.
+  absl::Status ApplyEntry(WriteTxn& txn, const v1::Entry& entry, bool* applied,
+                          const std::string* verified_region = nullptr);
 
-  // Secure mode (a no-op without an authenticator): the entry carries its origin's
-  // valid signature, continues the origin's hash chain from `prev_hash` (the
-  // last_entry_hash of the origin's previous entry; null when this node cannot know
-  // it: see ChainLink), and every op's home region is covered by the origin's
-  // certified region and agrees with what the op writes. PERMISSION_DENIED
-  // otherwise, naming the entry and what is wrong.
-  absl::Status CheckAuthority(WriteTxn& txn, const v1::Entry& entry, const std::string* prev_hash);
+  // Secure mode: the entry carries its origin's valid signature and continues the
+  // origin's hash chain from `prev_hash` (the last_entry_hash of the origin's previous
+  // entry; null when this node cannot know it: see ChainLink). Returns the origin's
+  // certified region; PERMISSION_DENIED otherwise, naming the entry and what is
+  // wrong. REQUIRES: an authenticator.
+  absl::StatusOr<std::string> VerifyOrigin(const v1::Entry& entry,
+                                           const std::string* prev_hash) const;
+
+  // Secure mode (a no-op without an authenticator): every op's home region is covered
+  // by `region` (the origin's, from VerifyOrigin) and agrees with what the op writes,
+  // as far as this node's records tell. PERMISSION_DENIED otherwise.
+  absl::Status CheckRegions(WriteTxn& txn, const v1::Entry& entry, const std::string& region);
 
   // The prev_hash the origin's entry `seq` must carry here, or nullopt when the entry
   // before it reached this node inside a snapshot (which carries no signatures): the
@@ -105,6 +112,8 @@ class Applier {
   void FlushTo(WriteTxn& txn);
 
   bool entry_open() const { return open_.has_value(); }
+  // Whether entries are signed and checked (an authenticator was given).
+  bool secure() const { return authenticator_ != nullptr; }
   size_t open_ops() const { return open_ ? open_->ops_size() : 0; }
   const VersionVector& version_vector() const { return vv_; }
   const Digest& digest() const { return digest_; }
