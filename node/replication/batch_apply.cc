@@ -5,8 +5,8 @@
 #include <string>
 
 #include "absl/strings/str_cat.h"
-#include "node/base/log.h"
 #include "node/store/applier.h"
+#include "node/store/rejection.h"
 #include "node/store/sha256.h"
 #include "node/store/version_vector.h"
 
@@ -16,6 +16,9 @@ absl::Status ApplyBatch(CommitPipeline& pipeline, HybridClock& hlc,
                         const std::vector<v1::Entry>& entries, const std::string& principal,
                         BatchResult* result) {
   BatchResult counted;
+  // A refusal after the first write rolls the group back under a status of the
+  // pipeline's own: its reason is put back on it below.
+  std::optional<Rejection> refused;
   absl::Status status = pipeline.Execute(
       [&](WriteContext& ctx) -> absl::Status {
         // Everything that can refuse an entry is checked before the first is applied:
@@ -29,18 +32,19 @@ absl::Status ApplyBatch(CommitPipeline& pipeline, HybridClock& hlc,
         const bool secure = ctx.applier().secure();
         for (const v1::Entry& entry : entries) {
           if (entry.origin().empty() || entry.seq() == 0) {
-            return absl::InvalidArgumentError("entry: origin and seq are required");
+            return Rejected(Rejection::kMalformed,
+                            absl::InvalidArgumentError("entry: origin and seq are required"));
           }
           if (absl::Status clock = hlc.Observe(entry.hlc()); !clock.ok()) {
-            LogWarning("refused a replicated entry", {{"origin", entry.origin()},
-                                                      {"seq", absl::StrCat(entry.seq())},
-                                                      {"reason", std::string(clock.message())}});
-            return absl::FailedPreconditionError(absl::StrCat(
-                "entry ", entry.origin(), ":", entry.seq(), " refused: ", clock.message()));
+            return Rejected(Rejection::kClock, absl::FailedPreconditionError(absl::StrCat(
+                                                   "entry ", entry.origin(), ":", entry.seq(),
+                                                   " refused: ", clock.message())));
           }
           if (absl::Status ops = Applier::ValidateOps(entry); !ops.ok()) {
-            return absl::Status(ops.code(), absl::StrCat("entry ", entry.origin(), ":", entry.seq(),
-                                                         ": ", ops.message()));
+            return Rejected(
+                Rejection::kMalformed,
+                absl::Status(ops.code(), absl::StrCat("entry ", entry.origin(), ":", entry.seq(),
+                                                      ": ", ops.message())));
           }
           const uint64_t have = vv.Get(entry.origin());
           if (entry.seq() > have + 1) {
@@ -65,13 +69,7 @@ absl::Status ApplyBatch(CommitPipeline& pipeline, HybridClock& hlc,
               ctx.applier().VerifyOrigin(entry, link->second ? &*link->second : nullptr);
           absl::Status authority =
               region.ok() ? ctx.applier().CheckRegions(ctx.txn(), entry, *region) : region.status();
-          if (!authority.ok()) {
-            LogWarning("refused a replicated entry",
-                       {{"origin", entry.origin()},
-                        {"seq", absl::StrCat(entry.seq())},
-                        {"reason", std::string(authority.message())}});
-            return authority;
-          }
+          if (!authority.ok()) return authority;
           link->second = Sha256(entry.signature());
           verified[&entry] = *std::move(region);
         }
@@ -81,8 +79,10 @@ absl::Status ApplyBatch(CommitPipeline& pipeline, HybridClock& hlc,
           absl::Status s = ctx.applier().ApplyEntry(
               ctx.txn(), entry, &applied, region == verified.end() ? nullptr : &region->second);
           if (!s.ok()) {
-            return absl::Status(s.code(), absl::StrCat("entry ", entry.origin(), ":", entry.seq(),
-                                                       ": ", s.message()));
+            absl::Status named(s.code(), absl::StrCat("entry ", entry.origin(), ":", entry.seq(),
+                                                      ": ", s.message()));
+            refused = RejectionOf(s);
+            return refused ? Rejected(*refused, named) : named;
           }
           (applied ? counted.applied : counted.skipped)++;
         }
@@ -90,6 +90,7 @@ absl::Status ApplyBatch(CommitPipeline& pipeline, HybridClock& hlc,
       },
       principal);
   if (result != nullptr) *result = counted;
+  if (refused && !RejectionOf(status)) status = Rejected(*refused, status);
   return status;
 }
 

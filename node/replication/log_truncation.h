@@ -4,7 +4,9 @@
 // a snapshot instead). Only a prefix is ever dropped, so the log stays contiguous,
 // and nothing of the registry's state is touched: truncation cannot bring back a
 // deleted or superseded record. Erasures are tombstones that stay for good (they hold
-// no personal data), so no late write can resurrect what they erased.
+// no personal data), so no late write can resurrect what they erased. In secure mode
+// a dropped entry that wrote a version still held is kept aside as that version's
+// evidence (entry_evidence.h): snapshots must carry it.
 #ifndef PACTO_NODE_REPLICATION_LOG_TRUNCATION_H_
 #define PACTO_NODE_REPLICATION_LOG_TRUNCATION_H_
 

@@ -22,7 +22,8 @@ absl::Status TakeSnapshot(Replica& replica, PeerDirectory& peers, Transport& tra
   request.set_max_chunk_bytes(options.max_chunk_bytes);
   std::unique_ptr<Incoming<v1::SnapshotChunk>> call = transport.Snapshot(address, request);
   SnapshotMerger merger(&replica.pipeline(), &replica.hlc(),
-                        absl::StrCat("node:", peers.self().node_id()));
+                        absl::StrCat("node:", peers.self().node_id()), replica.authenticator(),
+                        &replica.db());
   v1::SnapshotChunk chunk;
   while (true) {
     PACTO_ASSIGN_OR_RETURN(bool more, call->Next(&chunk));
@@ -36,11 +37,8 @@ absl::Status TakeSnapshot(Replica& replica, PeerDirectory& peers, Transport& tra
   return absl::OkStatus();
 }
 
-}  // namespace
-
-absl::StatusOr<SessionOutcome> PullFrom(Replica& replica, PeerDirectory& peers,
-                                        Transport& transport, const std::string& address,
-                                        const SessionOptions& options) {
+absl::StatusOr<SessionOutcome> Pull(Replica& replica, PeerDirectory& peers, Transport& transport,
+                                    const std::string& address, const SessionOptions& options) {
   SessionOutcome outcome;
   const std::string principal = absl::StrCat("node:", peers.self().node_id());
   for (int round = 0; round < options.max_rounds; ++round) {
@@ -115,6 +113,18 @@ absl::StatusOr<SessionOutcome> PullFrom(Replica& replica, PeerDirectory& peers,
   }
   return absl::UnavailableError(
       absl::StrCat("still behind after ", options.max_rounds, " snapshot rounds"));
+}
+
+}  // namespace
+
+absl::StatusOr<SessionOutcome> PullFrom(Replica& replica, PeerDirectory& peers,
+                                        Transport& transport, const std::string& address,
+                                        const SessionOptions& options) {
+  absl::StatusOr<SessionOutcome> outcome = Pull(replica, peers, transport, address, options);
+  if (!outcome.ok() && options.rejections != nullptr) {
+    options.rejections->Count(outcome.status(), address);
+  }
+  return outcome;
 }
 
 }  // namespace pacto

@@ -14,6 +14,7 @@
 #include "absl/status/statusor.h"
 #include "node/replica/replica.h"
 #include "node/replication/peer_directory.h"
+#include "node/replication/rejection_counts.h"
 #include "node/replication/transport.h"
 #include "pacto/v1/replication.pb.h"
 
@@ -32,6 +33,9 @@ struct SessionOptions {
   uint32_t max_chunk_bytes = 0;  // of a snapshot; 0: the peer's default
   // How many snapshot-then-pull rounds one session may take before giving up.
   int max_rounds = 3;
+  // Counts and logs what the peer sent that this node refused (rejection.h); may be
+  // null. Must outlive the call.
+  RejectionCounts* rejections = nullptr;
 };
 
 // Pulls from the peer at `address`. `peers` learns the peer and its peer list.

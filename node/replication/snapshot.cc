@@ -2,14 +2,19 @@
 
 #include <algorithm>
 #include <map>
+#include <optional>
+#include <set>
 
 #include "absl/strings/str_cat.h"
 #include "common/status_macros.h"
 #include "node/store/committed_state.h"
+#include "node/store/entry_evidence.h"
 #include "node/store/keys.h"
+#include "node/store/origin_certificates.h"
 #include "node/store/read_view.h"
 #include "node/store/record_io.h"
 #include "node/store/record_state.h"
+#include "node/store/rejection.h"
 
 namespace pacto {
 
@@ -19,6 +24,17 @@ absl::Status ShipSnapshot(const Database& db, size_t chunk_bytes,
   if (chunk_bytes == 0) chunk_bytes = kSnapshotChunkBytes;
   ReadView view(&db);
   PACTO_ASSIGN_OR_RETURN(CommittedState state, ReadCommittedState(view));
+  // Secure mode: the certificates this node keeps, by origin. A version of a certified
+  // origin goes out with the entry that wrote it; development mode keeps none and
+  // pays nothing for this.
+  std::map<std::string, std::string> certificates;
+  PACTO_RETURN_IF_ERROR(view.Scan(db.meta(), kOriginCertPrefix, "",
+                                  [&](absl::string_view origin, absl::string_view pem) {
+                                    certificates.emplace(std::string(origin), std::string(pem));
+                                    return true;
+                                  }));
+  std::set<std::string> certificates_sent;
+  std::set<std::pair<std::string, uint64_t>> evidence_in_chunk;
   v1::SnapshotChunk chunk;
   state.version_vector.ToProto(chunk.mutable_version_vector());
   chunk.set_first(true);
@@ -26,6 +42,29 @@ absl::Status ShipSnapshot(const Database& db, size_t chunk_bytes,
   bool gone = false;
   absl::Status bad;
   *records_sent = 0;
+  // Adds the entries that wrote `record`'s versions to the chunk; false on a read error.
+  auto add_evidence = [&](const v1::SnapshotRecord& record) {
+    for (const v1::Version& version : record.state().versions()) {
+      auto certificate = certificates.find(version.dot().origin());
+      if (certificate == certificates.end() ||
+          !evidence_in_chunk.emplace(version.dot().origin(), version.dot().seq()).second) {
+        continue;
+      }
+      absl::StatusOr<std::optional<v1::Entry>> entry = ReadEvidence(view, version.dot());
+      if (!entry.ok()) {
+        bad = entry.status();
+        return false;
+      }
+      if (!entry->has_value()) continue;  // a secure receiver refuses the version
+      bytes += (*entry)->ByteSizeLong();
+      *chunk.add_evidence() = std::move(**entry);
+      if (certificates_sent.insert(certificate->first).second) {
+        bytes += certificate->second.size();
+        chunk.add_origin_certificates(certificate->second);
+      }
+    }
+    return true;
+  };
   PACTO_RETURN_IF_ERROR(
       view.Scan(db.records(), "", "", [&](absl::string_view key, absl::string_view value) {
         v1::SnapshotRecord* record = chunk.add_records();
@@ -38,6 +77,7 @@ absl::Status ShipSnapshot(const Database& db, size_t chunk_bytes,
         }
         record->set_type(type);
         record->set_id(std::move(id));
+        if (!certificates.empty() && !add_evidence(*record)) return false;
         ++*records_sent;
         bytes += value.size() + key.size();
         if (bytes < chunk_bytes) return true;
@@ -46,6 +86,7 @@ absl::Status ShipSnapshot(const Database& db, size_t chunk_bytes,
           return false;
         }
         chunk.Clear();
+        evidence_in_chunk.clear();
         bytes = 0;
         return true;
       }));
@@ -91,9 +132,14 @@ absl::Status SnapshotMerger::Add(const v1::SnapshotChunk& chunk) {
       }
     }
   }
+  std::vector<RegionCheck> region_checks;
+  if (authenticator_ != nullptr) {
+    PACTO_ASSIGN_OR_RETURN(region_checks, CheckEvidence(chunk));
+  }
   const std::string end = chunk.last() || theirs.empty() ? "" : theirs.rbegin()->first + '\0';
   const v1::RecordState empty;
   uint64_t merged = 0;
+  std::optional<Rejection> refused;  // its reason is lost when the group rolls back
   absl::Status s = pipeline_->Execute(
       [&](WriteContext& ctx) -> absl::Status {
         // Merges one record now, or holds it back when the merge would end it here.
@@ -127,6 +173,24 @@ absl::Status SnapshotMerger::Add(const v1::SnapshotChunk& chunk) {
           PACTO_RETURN_IF_ERROR(merge(record->type(), record->id(), record->state()));
           ++merged;
         }
+        // Region authority over what this chunk brought, now that what its records
+        // refer to is merged: a refusal rolls the whole chunk back.
+        for (const RegionCheck& check : region_checks) {
+          absl::Status authority = ctx.applier().CheckRegions(ctx.txn(), check.entry, check.region);
+          if (!authority.ok()) {
+            refused = RejectionOf(authority);
+            return authority;
+          }
+        }
+        if (authenticator_ != nullptr) {
+          for (const v1::Entry& entry : chunk.evidence()) {
+            v1::Dot dot;
+            dot.set_origin(entry.origin());
+            dot.set_seq(entry.seq());
+            PACTO_ASSIGN_OR_RETURN(bool held, HasEvidence(ctx.txn(), dot));
+            if (!held) KeepEvidence(ctx.txn(), entry);
+          }
+        }
         if (!chunk.last()) return absl::OkStatus();
         // What referred to a record ends before the record does.
         std::stable_sort(removals_.begin(), removals_.end(),
@@ -139,11 +203,62 @@ absl::Status SnapshotMerger::Add(const v1::SnapshotChunk& chunk) {
         return absl::OkStatus();
       },
       principal_);
+  if (refused && !RejectionOf(s)) s = Rejected(*refused, s);
   PACTO_RETURN_IF_ERROR(s);
   records_ += merged;
   next_key_ = end;
   finished_ = chunk.last();
   return absl::OkStatus();
+}
+
+absl::StatusOr<std::vector<SnapshotMerger::RegionCheck>> SnapshotMerger::CheckEvidence(
+    const v1::SnapshotChunk& chunk) {
+  for (const std::string& pem : chunk.origin_certificates()) {
+    PACTO_RETURN_IF_ERROR(LearnOriginCertificate(*db_, *authenticator_, pem).status());
+  }
+  using DotId = std::pair<std::string, uint64_t>;
+  struct Proof {
+    const v1::Entry* entry = nullptr;
+    std::optional<std::string> region;  // the origin's certified region, once verified
+    // Its last op on each record, built on first use: an import entry holds
+    // thousands of ops, each backing a version of this chunk.
+    std::map<std::pair<v1::RecordType, std::string>, const v1::Op*> ops;
+  };
+  std::map<DotId, Proof> evidence;
+  for (const v1::Entry& entry : chunk.evidence()) {
+    evidence[{entry.origin(), entry.seq()}].entry = &entry;
+  }
+  std::vector<RegionCheck> checks;
+  for (const v1::SnapshotRecord& record : chunk.records()) {
+    for (const v1::Version& version : record.state().versions()) {
+      const DotId dot(version.dot().origin(), version.dot().seq());
+      auto entry = evidence.find(dot);
+      if (entry == evidence.end()) {
+        return Rejected(Rejection::kEvidence,
+                        absl::PermissionDeniedError(absl::StrCat(
+                            "snapshot: version ", dot.first, ":", dot.second, " of ",
+                            v1::RecordType_Name(record.type()), " ", record.id(),
+                            " refused: it comes without the signed entry that wrote it")));
+      }
+      Proof& proof = entry->second;
+      if (!proof.region.has_value()) {
+        PACTO_ASSIGN_OR_RETURN(proof.region, authenticator_->Verify(WithoutValues(*proof.entry)));
+        for (const v1::Op& op : proof.entry->ops()) proof.ops[{op.type(), op.id()}] = &op;
+      }
+      auto last = proof.ops.find({record.type(), record.id()});
+      PACTO_ASSIGN_OR_RETURN(
+          v1::Op op, OpForVersion(*proof.entry, last == proof.ops.end() ? nullptr : last->second,
+                                  record.type(), record.id(), version));
+      RegionCheck check;
+      check.entry.set_origin(dot.first);
+      check.entry.set_seq(dot.second);
+      check.entry.set_hlc(version.hlc());
+      *check.entry.add_ops() = std::move(op);
+      check.region = *proof.region;
+      checks.push_back(std::move(check));
+    }
+  }
+  return checks;
 }
 
 }  // namespace pacto

@@ -12,6 +12,22 @@
 // to what refers (memberships, officer terms), so a record that becomes live or
 // changes arrives after what it refers to; a record that stops being live is held back
 // and merged last, in the reverse order, after whatever referred to it.
+//
+// Secure mode (region authority, DESIGN §5 invariant 9): a snapshot is no way around
+// entry signatures. Every version a chunk carries comes with the signed entry that
+// wrote it (entry_evidence.h) and its origin's certificate; the receiver checks the
+// certificate against the federation CA, the entry's signature, that the entry wrote
+// exactly that version (record, kind, timestamp, value hash), and, once the chunk's
+// records are merged, that the origin's certified region covers it and agrees with
+// what it writes — the checks a pulled entry gets. A chunk that fails any of them is
+// refused whole (nothing of it is committed) and the session fails. The entries are
+// kept as evidence, so the receiver can serve the same proof onwards.
+//
+// What a snapshot's signatures do not prove: that the sender left nothing out (its
+// version vector, which says what it covers, is its own word, so a rogue sender can
+// hide versions and records, and make the receiver drop versions its vector claims
+// to have seen superseded), and the audit history (who changed a record, when), which
+// travels unsigned.
 #ifndef PACTO_NODE_REPLICATION_SNAPSHOT_H_
 #define PACTO_NODE_REPLICATION_SNAPSHOT_H_
 
@@ -24,6 +40,7 @@
 #include "node/base/hlc.h"
 #include "node/store/commit_pipeline.h"
 #include "node/store/database.h"
+#include "node/store/entry_authenticator.h"
 #include "node/store/version_vector.h"
 #include "pacto/v1/replication.pb.h"
 
@@ -43,8 +60,16 @@ class SnapshotMerger {
  public:
   // `hlc` observes every timestamp the snapshot carries: a chunk holding one too far
   // ahead of this node's clock is refused, as the same write would be in a pull.
-  SnapshotMerger(CommitPipeline* pipeline, HybridClock* hlc, std::string principal)
-      : pipeline_(pipeline), hlc_(hlc), principal_(std::move(principal)) {}
+  // `authenticator` (secure mode; null in development mode) checks every version's
+  // evidence; `db` keeps the origins' certificates it learns. Both must outlive the
+  // merger.
+  SnapshotMerger(CommitPipeline* pipeline, HybridClock* hlc, std::string principal,
+                 EntryAuthenticator* authenticator = nullptr, Database* db = nullptr)
+      : pipeline_(pipeline),
+        hlc_(hlc),
+        principal_(std::move(principal)),
+        authenticator_(authenticator),
+        db_(db) {}
 
   // Merges the chunk's records and this node's records between the previous chunk's
   // last key and this chunk's; the last chunk also merges the rest and the vector.
@@ -54,9 +79,21 @@ class SnapshotMerger {
   uint64_t records_merged() const { return records_; }
 
  private:
+  // A version's region check, run once the chunk's records are merged (what it
+  // writes may refer to records of the same chunk).
+  struct RegionCheck {
+    v1::Entry entry;     // the evidence's header with the one op that wrote the version
+    std::string region;  // the origin's certified region
+  };
+  // Secure mode: checks every version of `chunk` against its evidence (signatures,
+  // outside the commit pipeline) and returns the region checks still to run.
+  absl::StatusOr<std::vector<RegionCheck>> CheckEvidence(const v1::SnapshotChunk& chunk);
+
   CommitPipeline* const pipeline_;
   HybridClock* const hlc_;
   const std::string principal_;
+  EntryAuthenticator* const authenticator_;
+  Database* const db_;
   bool started_ = false;
   VersionVector remote_vv_;  // the sender's causal context, from the first chunk
   std::string next_key_;     // this node's records before it are merged

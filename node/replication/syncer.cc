@@ -14,8 +14,20 @@ constexpr absl::Duration kSchedulerTick = absl::Milliseconds(20);
 
 }  // namespace
 
+namespace {
+
+Syncer::Options CountingRejections(Syncer::Options options, RejectionCounts* counts) {
+  options.session.rejections = counts;
+  return options;
+}
+
+}  // namespace
+
 Syncer::Syncer(Replica* replica, PeerDirectory* peers, Transport* transport, Options options)
-    : replica_(replica), peers_(peers), transport_(transport), options_(std::move(options)) {
+    : replica_(replica),
+      peers_(peers),
+      transport_(transport),
+      options_(CountingRejections(std::move(options), &rejections_)) {
   scheduler_ = std::thread([this] { SchedulerLoop(); });
   for (int i = 0; i < std::max(1, options_.workers); ++i) {
     workers_.emplace_back([this] { WorkerLoop(); });

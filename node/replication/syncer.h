@@ -22,6 +22,7 @@
 #include "node/replica/replica.h"
 #include "node/replication/peer_directory.h"
 #include "node/replication/pull_session.h"
+#include "node/replication/rejection_counts.h"
 #include "node/replication/transport.h"
 
 namespace pacto {
@@ -68,6 +69,8 @@ class Syncer {
   void Stop();
 
   SyncerStats stats() const;
+  // What peers sent that this node refused, by reason.
+  const RejectionCounts& rejections() const { return rejections_; }
 
  private:
   void SchedulerLoop();
@@ -79,7 +82,8 @@ class Syncer {
   Replica* const replica_;
   PeerDirectory* const peers_;
   Transport* const transport_;
-  const Options options_;
+  RejectionCounts rejections_;
+  const Options options_;  // options_.session counts refusals in rejections_
 
   mutable absl::Mutex mu_;
   bool stopping_ ABSL_GUARDED_BY(mu_) = false;

@@ -10,6 +10,7 @@
 #include "google/protobuf/io/coded_stream.h"
 #include "google/protobuf/io/zero_copy_stream_impl_lite.h"
 #include "node/security/cert_identity.h"
+#include "node/store/rejection.h"
 #include "node/store/sha256.h"
 
 namespace pacto {
@@ -111,23 +112,24 @@ absl::Status SignedEntries::Sign(v1::Entry* entry) const {
 }
 
 absl::StatusOr<std::string> SignedEntries::Verify(const v1::Entry& entry) const {
-  auto refuse = [&](absl::string_view why) {
-    return absl::PermissionDeniedError(
-        absl::StrCat("entry ", entry.origin(), ":", entry.seq(), " refused: ", why));
+  auto refuse = [&](Rejection reason, absl::string_view why) {
+    return Rejected(reason, absl::PermissionDeniedError(absl::StrCat(
+                                "entry ", entry.origin(), ":", entry.seq(), " refused: ", why)));
   };
   std::shared_ptr<EVP_PKEY> key;
   std::string region;
   {
     absl::MutexLock lock(&mu_);
     auto it = origins_.find(entry.origin());
-    if (it == origins_.end()) return refuse("its origin's certificate is unknown here");
+    if (it == origins_.end())
+      return refuse(Rejection::kCertificate, "its origin's certificate is unknown here");
     key = it->second.key;
     region = it->second.region;
   }
-  if (entry.signature().empty()) return refuse("it is not signed");
+  if (entry.signature().empty()) return refuse(Rejection::kSignature, "it is not signed");
   for (const v1::Op& op : entry.ops()) {
     if (op.kind() == v1::Op::PUT && !op.redacted() && Sha256(op.value()) != op.value_hash()) {
-      return refuse("a value does not match the hash its origin signed");
+      return refuse(Rejection::kSignature, "a value does not match the hash its origin signed");
     }
   }
   const std::string message = SignedBytes(entry);
@@ -139,36 +141,44 @@ absl::StatusOr<std::string> SignedEntries::Verify(const v1::Entry& entry) const 
                        entry.signature().size(),
                        reinterpret_cast<const unsigned char*>(message.data()), message.size()) == 1;
   EVP_MD_CTX_free(ctx);
-  if (!ok) return refuse("its signature does not check against its origin's certificate");
+  if (!ok) {
+    return refuse(Rejection::kSignature,
+                  "its signature does not check against its origin's certificate");
+  }
   return region;
 }
 
 absl::StatusOr<std::string> SignedEntries::AddCertificate(absl::string_view pem) {
+  auto refuse = [](absl::string_view why) {
+    return Rejected(Rejection::kCertificate,
+                    absl::PermissionDeniedError(absl::StrCat("an origin certificate ", why)));
+  };
   X509Ptr cert = ParseCertificate(pem);
-  if (cert == nullptr) return absl::PermissionDeniedError("an origin certificate is not PEM");
+  if (cert == nullptr) return refuse("is not PEM");
   X509_STORE_CTX* ctx = X509_STORE_CTX_new();
   const bool valid = ctx != nullptr && X509_STORE_CTX_init(ctx, store_, cert.get(), nullptr) == 1 &&
                      X509_verify_cert(ctx) == 1;
   const int error = ctx == nullptr ? 0 : X509_STORE_CTX_get_error(ctx);
   if (ctx != nullptr) X509_STORE_CTX_free(ctx);
   if (!valid) {
-    return absl::PermissionDeniedError(
-        absl::StrCat("an origin certificate does not check against the federation CA: ",
-                     X509_verify_cert_error_string(error)));
+    return refuse(absl::StrCat("does not check against the federation CA: ",
+                               X509_verify_cert_error_string(error)));
   }
-  PACTO_ASSIGN_OR_RETURN(std::vector<std::string> uris, CertificateUris(pem));
-  PACTO_ASSIGN_OR_RETURN(CertIdentity identity, IdentityFromUris(uris));
-  if (identity.kind != CertIdentity::Kind::kNode || identity.region.empty()) {
-    return absl::PermissionDeniedError("an origin certificate does not name a node and region");
+  absl::StatusOr<std::vector<std::string>> uris = CertificateUris(pem);
+  absl::StatusOr<CertIdentity> identity =
+      uris.ok() ? IdentityFromUris(*uris) : absl::StatusOr<CertIdentity>(uris.status());
+  if (!identity.ok()) return refuse(absl::StrCat(": ", identity.status().message()));
+  if (identity->kind != CertIdentity::Kind::kNode || identity->region.empty()) {
+    return refuse("does not name a node and region");
   }
   EVP_PKEY* key = X509_get_pubkey(cert.get());
-  if (key == nullptr) return absl::PermissionDeniedError("an origin certificate has no key");
+  if (key == nullptr) return refuse("has no key");
   absl::MutexLock lock(&mu_);
-  Origin& origin = origins_[identity.name];
+  Origin& origin = origins_[identity->name];
   origin.pem = std::string(pem);
-  origin.region = identity.region;
+  origin.region = identity->region;
   origin.key.reset(key, EVP_PKEY_free);
-  return identity.name;
+  return identity->name;
 }
 
 std::optional<std::string> SignedEntries::Certificate(const std::string& origin) const {

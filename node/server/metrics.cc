@@ -152,6 +152,18 @@ std::string RenderMetrics(const MetricsSources& sources) {
            "Log entries dropped because every peer had them (or past retention).",
            static_cast<double>(s.log_entries_truncated));
   }
+  if (sources.rejections != nullptr) {
+    std::vector<std::pair<std::string, double>> samples;
+    for (const auto& [reason, count] : sources.rejections->Get()) {
+      samples.push_back({absl::StrCat("reason=\"", reason, "\""), static_cast<double>(count)});
+    }
+    Family(&out, "pacto_replication_rejected_entries_total", "counter",
+           "Replicated entries and snapshot versions refused, by reason: signature, certificate "
+           "(unknown, other CA, revoked), chain (forked or replayed history), region (outside "
+           "the origin's certified region), evidence (a snapshot version without its signed "
+           "entry), clock, malformed. Each refusal counts; a peer retrying counts again.",
+           samples);
+  }
   if (sources.endpoint != nullptr) {
     const EndpointStats& e = sources.endpoint->stats();
     Metric(&out, "pacto_pulls_served_total", "counter", "Pull sessions served to peers.",

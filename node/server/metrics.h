@@ -6,6 +6,7 @@
 
 #include "node/replication/endpoint.h"
 #include "node/replication/peer_directory.h"
+#include "node/replication/rejection_counts.h"
 #include "node/replication/syncer.h"
 #include "node/server/rpc_metrics.h"
 #include "node/store/commit_pipeline.h"
@@ -21,6 +22,8 @@ struct MetricsSources {
   const ReplicationEndpoint* endpoint = nullptr;
   const PeerDirectory* peers = nullptr;
   const RpcMetrics* rpcs = nullptr;
+  // Replicated entries (and snapshot versions) refused, by reason; null: not shown.
+  const RejectionCounts* rejections = nullptr;
   bool ready = false;  // what /readyz says
 };
 

@@ -231,6 +231,7 @@ absl::StatusOr<std::unique_ptr<Node>> Node::Start(const v1::NodeConfig& flags) {
       if (sources.syncer != nullptr) {
         sources.endpoint = raw->endpoint.get();
         sources.peers = raw->peers.get();
+        sources.rejections = &sources.syncer->rejections();
       }
       return RenderMetrics(sources);
     };

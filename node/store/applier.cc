@@ -8,6 +8,7 @@
 #include "node/store/record_io.h"
 #include "node/store/record_kinds.h"
 #include "node/store/record_state.h"
+#include "node/store/rejection.h"
 #include "node/store/sha256.h"
 #include "pacto/v1/model.pb.h"
 
@@ -267,9 +268,9 @@ std::optional<std::string> Applier::ChainLink(const std::string& origin, uint64_
 
 namespace {
 
-absl::Status Refuse(const v1::Entry& entry, absl::string_view why) {
-  return absl::PermissionDeniedError(
-      absl::StrCat("entry ", entry.origin(), ":", entry.seq(), " refused: ", why));
+absl::Status Refuse(const v1::Entry& entry, Rejection reason, absl::string_view why) {
+  return Rejected(reason, absl::PermissionDeniedError(absl::StrCat(
+                              "entry ", entry.origin(), ":", entry.seq(), " refused: ", why)));
 }
 
 }  // namespace
@@ -278,7 +279,8 @@ absl::StatusOr<std::string> Applier::VerifyOrigin(const v1::Entry& entry,
                                                   const std::string* prev_hash) const {
   PACTO_ASSIGN_OR_RETURN(std::string region, authenticator_->Verify(entry));
   if (prev_hash != nullptr && entry.prev_hash() != *prev_hash) {
-    return Refuse(entry, "it does not continue its origin's history (forked or replayed)");
+    return Refuse(entry, Rejection::kChain,
+                  "it does not continue its origin's history (forked or replayed)");
   }
   return region;
 }
@@ -289,14 +291,16 @@ absl::Status Applier::CheckRegions(WriteTxn& txn, const v1::Entry& entry,
   for (const v1::Op& op : entry.ops()) {
     PACTO_ASSIGN_OR_RETURN(bool covered, RegionCovers(txn, region, op.home_region()));
     if (!covered) {
-      return Refuse(entry, absl::StrCat("its origin's region ", region, " does not cover ",
-                                        v1::RecordType_Name(op.type()), " ", op.id(), " of region ",
-                                        op.home_region()));
+      return Refuse(entry, Rejection::kRegion,
+                    absl::StrCat("its origin's region ", region, " does not cover ",
+                                 v1::RecordType_Name(op.type()), " ", op.id(), " of region ",
+                                 op.home_region()));
     }
     PACTO_ASSIGN_OR_RETURN(std::string actual, HomeRegionOf(txn, op));
     if (!actual.empty() && actual != op.home_region()) {
-      return Refuse(entry, absl::StrCat(v1::RecordType_Name(op.type()), " ", op.id(),
-                                        " belongs to region ", actual, ", not ", op.home_region()));
+      return Refuse(entry, Rejection::kRegion,
+                    absl::StrCat(v1::RecordType_Name(op.type()), " ", op.id(),
+                                 " belongs to region ", actual, ", not ", op.home_region()));
     }
   }
   return absl::OkStatus();

@@ -63,6 +63,13 @@ std::string DotKey(absl::string_view origin, uint64_t seq) {
   return key;
 }
 
+std::string EvidenceKey(absl::string_view origin, uint64_t seq) {
+  std::string key = absl::StrCat("v", origin);
+  key.push_back('\0');
+  PutBigEndian64(&key, seq);
+  return key;
+}
+
 std::string VersionVectorKey(absl::string_view origin) {
   return absl::StrCat(kVersionVectorPrefix, origin);
 }

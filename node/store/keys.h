@@ -6,6 +6,9 @@
 //   indexes  kind byte + owner \0 member → small value (see IndexKind)
 //   log      'e' + position (u64 BE)     → Entry, in this node's apply order
 //            'd' + origin \0 seq (u64 BE) → position (u64 BE), to find a dot
+//            'v' + origin \0 seq (u64 BE) → Entry, signed, kept aside as the evidence
+//                                          of a version whose entry is not in the log
+//                                          (it came in a snapshot, or was truncated)
 //   tallies  counters and per-chapter / per-person tallies (see tallies.h)
 //
 // Big-endian integers keep numeric order equal to byte order.
@@ -62,6 +65,7 @@ absl::string_view IndexMember(absl::string_view key, absl::string_view prefix);
 std::string LogKey(uint64_t position);
 inline constexpr absl::string_view kLogEntryPrefix = "e";
 std::string DotKey(absl::string_view origin, uint64_t seq);
+std::string EvidenceKey(absl::string_view origin, uint64_t seq);
 
 // --- metadata (default family) ---
 inline constexpr char kIdentityKey[] = "identity";

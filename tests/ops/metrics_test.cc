@@ -307,6 +307,13 @@ TEST_F(MetricsTest, EveryLineParsesAndTheOperatorsFamiliesAreThere) {
   }
   EXPECT_EQ(Value(ea, "pacto_rocksdb_background_errors"), 0);
   EXPECT_GE(Value(ea, "pacto_rocksdb_estimate_num_keys", {{"cf", "records"}}), 1);
+  // Refused replicated data, every reason shown from the start (tests/security's
+  // region_authority_test makes each rise).
+  for (const char* reason :
+       {"signature", "certificate", "chain", "region", "evidence", "clock", "malformed"}) {
+    EXPECT_EQ(Value(eb, "pacto_replication_rejected_entries_total", {{"reason", reason}}), 0)
+        << reason;
+  }
 }
 
 TEST_F(MetricsTest, HealthzAndReadiness) {

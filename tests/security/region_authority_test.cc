@@ -3,24 +3,34 @@
 // the signature, the origin's hash chain and that the origin's certified region covers
 // what each entry writes. A rogue node whose certificate says BO-LP and that writes
 // a chapter of BO-SC is refused by every honest node, so its write never travels on.
+// Snapshots carry the signed entry of every version, so a rogue node cannot forge
+// records through them either. Every refusal shows on /metrics by reason.
 #include <fstream>
 #include <memory>
 #include <sstream>
 #include <string>
 #include <vector>
 
+#include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "httplib.h"
 #include "node/registry/registry.h"
 #include "node/replica/replica.h"
 #include "node/replication/batch_apply.h"
 #include "node/replication/endpoint.h"
 #include "node/replication/log_shipper.h"
+#include "node/replication/log_truncation.h"
 #include "node/replication/peer_directory.h"
 #include "node/replication/pull_session.h"
+#include "node/replication/rejection_counts.h"
+#include "node/replication/snapshot.h"
 #include "node/security/entry_signing.h"
+#include "node/server/http_endpoint.h"
+#include "node/server/metrics.h"
 #include "node/store/committed_state.h"
 #include "node/store/read_view.h"
 #include "node/store/record_io.h"
+#include "node/store/sha256.h"
 #include "tests/reports/loopback_transport.h"
 #include "tests/security/federation_certs.h"
 #include "tests/unit/temp_dir.h"
@@ -35,6 +45,58 @@ std::string ReadFile(const std::string& path) {
   return text.str();
 }
 
+using ::testing::HasSubstr;
+
+// Messages a test wrote, replayed as one call's stream.
+template <typename Message>
+class Replay : public Incoming<Message> {
+ public:
+  explicit Replay(std::vector<Message> messages) : messages_(std::move(messages)) {}
+  absl::StatusOr<bool> Next(Message* out) override {
+    if (next_ == messages_.size()) return false;
+    *out = messages_[next_++];
+    return true;
+  }
+  uint64_t bytes_received() const override { return 0; }
+
+ private:
+  std::vector<Message> messages_;
+  size_t next_ = 0;
+};
+
+// A rogue peer's replication, as the test writes it: a pull is told to take a
+// snapshot, the snapshot is what Serve was given, and the pull after it ends at once.
+class RogueSnapshots : public Transport {
+ public:
+  void Serve(std::vector<v1::SnapshotChunk> serve) {
+    chunks_ = std::move(serve);
+    served_ = false;
+  }
+
+  std::unique_ptr<Incoming<v1::PullResponse>> Pull(const std::string&,
+                                                   const v1::PullRequest&) override {
+    v1::PullResponse response;
+    if (served_) {
+      response.mutable_done();
+    } else {
+      response.mutable_snapshot_needed()->set_reason("rogue");
+    }
+    return std::make_unique<Replay<v1::PullResponse>>(std::vector<v1::PullResponse>{response});
+  }
+  std::unique_ptr<Incoming<v1::SnapshotChunk>> Snapshot(const std::string&,
+                                                        const v1::SnapshotRequest&) override {
+    served_ = true;
+    return std::make_unique<Replay<v1::SnapshotChunk>>(chunks_);
+  }
+  absl::Status Notify(const std::string&, const v1::NotifyRequest&) override {
+    return absl::OkStatus();
+  }
+
+ private:
+  std::vector<v1::SnapshotChunk> chunks_;
+  bool served_ = false;
+};
+
 // One node of the federation, in-process, secure.
 struct Site {
   std::unique_ptr<SignedEntries> signer;
@@ -46,7 +108,8 @@ struct Site {
 
 class RegionAuthorityTest : public ::testing::Test {
  protected:
-  RegionAuthorityTest() : certs_(dir_.Sub("certs"), {"nat:BO", "lp:BO-LP", "sc:BO-SC"}) {}
+  RegionAuthorityTest()
+      : certs_(dir_.Sub("certs"), {"nat:BO", "lp:BO-LP", "sc:BO-SC", "lp2:BO-LP"}) {}
 
   // `address` defaults to loopback:ID; the data dir is named after it.
   Site& Open(const std::string& id, const std::string& region, std::string address = "") {
@@ -78,7 +141,78 @@ class RegionAuthorityTest : public ::testing::Test {
   }
 
   absl::Status Sync(Site& receiver, Site& source) {
-    return PullFrom(*receiver.replica, *receiver.peers, transport_, source.info.address()).status();
+    return SyncFrom(receiver, source.info.address(), transport_);
+  }
+  // One pull session, its refusals counted in rejections_.
+  absl::Status SyncFrom(Site& receiver, const std::string& address, Transport& transport) {
+    SessionOptions options;
+    options.rejections = &rejections_;
+    return PullFrom(*receiver.replica, *receiver.peers, transport, address, options).status();
+  }
+
+  // GET /metrics from an HTTP endpoint serving `site`'s metrics and this test's
+  // refusal counts, as pacto-node serves them.
+  std::string ScrapeMetrics(Site& site) {
+    HttpEndpoint::Handlers handlers;
+    handlers.healthy = [] { return true; };
+    handlers.not_ready = [] { return std::string(); };
+    handlers.metrics = [&] {
+      MetricsSources sources;
+      sources.db = &site.replica->db();
+      sources.pipeline = site.replica->pipeline().stats();
+      sources.rejections = &rejections_;
+      return RenderMetrics(sources);
+    };
+    absl::StatusOr<std::unique_ptr<HttpEndpoint>> http =
+        HttpEndpoint::Start("127.0.0.1:0", std::move(handlers));
+    EXPECT_TRUE(http.ok()) << http.status();
+    if (!http.ok()) return "";
+    httplib::Client client("127.0.0.1", (*http)->port());
+    httplib::Result result = client.Get("/metrics");
+    std::string body = result && result->status == 200 ? result->body : "";
+    (*http)->Stop();
+    return body;
+  }
+  static std::string Rejected(absl::string_view reason, int count) {
+    return absl::StrCat("pacto_replication_rejected_entries_total{reason=\"", reason, "\"} ", count,
+                        "\n");
+  }
+
+  // `site`'s snapshot as it serves it.
+  static std::vector<v1::SnapshotChunk> SnapshotOf(Site& site) {
+    std::vector<v1::SnapshotChunk> chunks;
+    uint64_t records = 0;
+    absl::Status s = ShipSnapshot(
+        site.replica->db(), 0,
+        [&](const v1::SnapshotChunk& chunk) {
+          chunks.push_back(chunk);
+          return true;
+        },
+        &records);
+    EXPECT_TRUE(s.ok()) << s;
+    return chunks;
+  }
+  // The record (type, id) in `chunks`; null when absent.
+  static v1::SnapshotRecord* FindRecord(std::vector<v1::SnapshotChunk>& chunks, v1::RecordType type,
+                                        const std::string& id) {
+    for (v1::SnapshotChunk& chunk : chunks) {
+      for (v1::SnapshotRecord& record : *chunk.mutable_records()) {
+        if (record.type() == type && record.id() == id) return &record;
+      }
+    }
+    return nullptr;
+  }
+  static void DropRecord(std::vector<v1::SnapshotChunk>& chunks, v1::RecordType type,
+                         const std::string& id) {
+    for (v1::SnapshotChunk& chunk : chunks) {
+      auto* records = chunk.mutable_records();
+      for (int i = 0; i < records->size(); ++i) {
+        if (records->Get(i).type() == type && records->Get(i).id() == id) {
+          records->DeleteSubrange(i, 1);
+          return;
+        }
+      }
+    }
   }
 
   static void AddRegion(Site& site, const std::string& code, const std::string& parent) {
@@ -126,6 +260,7 @@ class RegionAuthorityTest : public ::testing::Test {
   TempDir dir_;
   FederationCerts certs_;
   LoopbackTransport transport_;
+  RejectionCounts rejections_;
   std::vector<std::unique_ptr<Site>> sites_;
   Site* nat_ = nullptr;
   Site* lp_ = nullptr;
@@ -156,6 +291,11 @@ TEST_F(RegionAuthorityTest, ARogueWriteOutsideItsRegionIsRefusedAndNeverForwarde
   EXPECT_FALSE(Has(*nat_, rogue));
   ASSERT_TRUE(Sync(*sc_, *nat_).ok());
   EXPECT_FALSE(Has(*sc_, rogue));
+  // Both refusals counted, by reason, on /metrics.
+  const std::string metrics = ScrapeMetrics(*nat_);
+  EXPECT_THAT(metrics, HasSubstr(Rejected("region", 2)));
+  EXPECT_THAT(metrics, HasSubstr(Rejected("signature", 0)));
+  EXPECT_THAT(metrics, HasSubstr(Rejected("chain", 0)));
 }
 
 TEST_F(RegionAuthorityTest, TamperedForgedAndReplayedEntriesAreRefused) {
@@ -220,10 +360,136 @@ TEST_F(RegionAuthorityTest, AForkedOriginHistoryIsRefused) {
   AddChapter(fork, "BO-LP");
   AddChapter(fork, "BO-LP");
   AddChapter(fork, "BO-LP");  // lp:3, chained to the clone's lp:2, not lp's
-  absl::Status pulled =
-      PullFrom(*sc_->replica, *sc_->peers, transport_, "loopback:lp-clone").status();
+  absl::Status pulled = SyncFrom(*sc_, "loopback:lp-clone", transport_);
   EXPECT_TRUE(absl::IsPermissionDenied(pulled)) << pulled;
   EXPECT_NE(pulled.message().find("forked"), absl::string_view::npos) << pulled;
+  EXPECT_THAT(ScrapeMetrics(*sc_), HasSubstr(Rejected("chain", 1)));
+}
+
+// Snapshots carry each version's signed entry, kept aside when the log that held it
+// is truncated or when it came in a snapshot itself, so they travel onwards: nat's
+// log is truncated, sc catches up from nat by snapshot, and a new node from sc, whose
+// log never held lp's entries.
+TEST_F(RegionAuthorityTest, SnapshotsCarryEveryVersionsSignedEntryOnwards) {
+  ASSERT_TRUE(certs_.ok()) << certs_.error();
+  Federation();
+  const std::string first = AddChapter(*lp_, "BO-LP");
+  const std::string second = AddChapter(*lp_, "BO-LP");
+  ASSERT_TRUE(Sync(*nat_, *lp_).ok());
+  absl::StatusOr<TruncationResult> truncated = TruncateLog(*nat_->replica, {}, 0);
+  ASSERT_TRUE(truncated.ok()) << truncated.status();
+  EXPECT_GT(truncated->removed, 0u);
+
+  absl::StatusOr<SessionOutcome> by_snapshot =
+      PullFrom(*sc_->replica, *sc_->peers, transport_, nat_->info.address());
+  ASSERT_TRUE(by_snapshot.ok()) << by_snapshot.status();
+  EXPECT_GT(by_snapshot->snapshot_records, 0u);
+  EXPECT_TRUE(Has(*sc_, first));
+  EXPECT_TRUE(Has(*sc_, second));
+
+  Site& fresh = Open("lp2", "BO-LP");
+  absl::StatusOr<SessionOutcome> onwards =
+      PullFrom(*fresh.replica, *fresh.peers, transport_, sc_->info.address());
+  ASSERT_TRUE(onwards.ok()) << onwards.status();
+  EXPECT_GT(onwards->snapshot_records, 0u);
+  EXPECT_TRUE(Has(fresh, first));
+  EXPECT_TRUE(Has(fresh, second));
+  // Its copies came with their entries: a snapshot from it proves every version too.
+  for (const v1::SnapshotChunk& chunk : SnapshotOf(fresh)) {
+    for (const v1::SnapshotRecord& record : chunk.records()) {
+      for (const v1::Version& version : record.state().versions()) {
+        bool proven = false;
+        for (const v1::Entry& entry : chunk.evidence()) {
+          proven |= entry.origin() == version.dot().origin() && entry.seq() == version.dot().seq();
+        }
+        EXPECT_TRUE(proven) << record.id() << " " << version.dot().origin() << ":"
+                            << version.dot().seq();
+      }
+    }
+  }
+}
+
+// A rogue node (certificate BO-LP) serving forged snapshots: a chapter of a region
+// its certificate does not cover, under its own valid signature; another origin's
+// record with a changed value; a version without its entry; and a version whose entry
+// it re-signed. Each is refused whole, nothing of it lands, and /metrics counts each
+// by reason. The same snapshot without the forgery is taken.
+TEST_F(RegionAuthorityTest, ARogueNodesForgedSnapshotsAreRefused) {
+  ASSERT_TRUE(certs_.ok()) << certs_.error();
+  Federation();
+  const std::string honest = AddChapter(*sc_, "BO-SC");
+  ASSERT_TRUE(Sync(*lp_, *sc_).ok());
+  const std::string rogue = AddChapter(*lp_, "BO-SC");  // its registry lets it
+  const std::vector<v1::SnapshotChunk> served = SnapshotOf(*lp_);
+  ASSERT_FALSE(served.empty());
+  ASSERT_GT(served[0].evidence_size(), 0);
+  ASSERT_GT(served[0].origin_certificates_size(), 0);
+  RogueSnapshots rogue_lp;
+  auto take = [&](std::vector<v1::SnapshotChunk> chunks) {
+    rogue_lp.Serve(std::move(chunks));
+    return SyncFrom(*nat_, "loopback:rogue-lp", rogue_lp);
+  };
+
+  // 1. Its own write outside its region, signed by itself.
+  absl::Status outside = take(served);
+  EXPECT_TRUE(absl::IsPermissionDenied(outside)) << outside;
+  EXPECT_THAT(std::string(outside.message()), HasSubstr("does not cover"));
+
+  // 2. sc's chapter with another name, under sc's signed entry.
+  std::vector<v1::SnapshotChunk> renamed = served;
+  DropRecord(renamed, v1::RECORD_TYPE_CHAPTER, rogue);
+  v1::SnapshotRecord* record = FindRecord(renamed, v1::RECORD_TYPE_CHAPTER, honest);
+  ASSERT_NE(record, nullptr);
+  ASSERT_EQ(record->state().versions_size(), 1);
+  v1::Chapter chapter;
+  ASSERT_TRUE(chapter.ParseFromString(record->state().versions(0).value()));
+  chapter.set_name("Sindicato Falso");
+  const std::string forged_value = chapter.SerializeAsString();
+  record->mutable_state()->mutable_versions(0)->set_value(forged_value);
+  absl::Status forged = take(renamed);
+  EXPECT_TRUE(absl::IsPermissionDenied(forged)) << forged;
+  EXPECT_THAT(std::string(forged.message()), HasSubstr("not the one its origin signed"));
+
+  // 3. The same without any entries to show for it.
+  std::vector<v1::SnapshotChunk> bare = renamed;
+  for (v1::SnapshotChunk& chunk : bare) chunk.clear_evidence();
+  absl::Status unproven = take(bare);
+  EXPECT_TRUE(absl::IsPermissionDenied(unproven)) << unproven;
+  EXPECT_THAT(std::string(unproven.message()), HasSubstr("without the signed entry"));
+
+  // 4. The forged value with sc's entry made to match, signed with the rogue's key.
+  std::vector<v1::SnapshotChunk> resigned = renamed;
+  const v1::Dot& dot = record->state().versions(0).dot();
+  bool found = false;
+  for (v1::SnapshotChunk& chunk : resigned) {
+    for (v1::Entry& entry : *chunk.mutable_evidence()) {
+      if (entry.origin() != dot.origin() || entry.seq() != dot.seq()) continue;
+      for (v1::Op& op : *entry.mutable_ops()) {
+        if (op.id() == honest) op.set_value_hash(Sha256(forged_value));
+      }
+      ASSERT_TRUE(lp_->signer->Sign(&entry).ok());
+      found = true;
+    }
+  }
+  ASSERT_TRUE(found);
+  absl::Status resigned_status = take(resigned);
+  EXPECT_TRUE(absl::IsPermissionDenied(resigned_status)) << resigned_status;
+  EXPECT_THAT(std::string(resigned_status.message()), HasSubstr("signature does not check"));
+
+  EXPECT_FALSE(Has(*nat_, rogue));
+  EXPECT_FALSE(Has(*nat_, honest));  // refused chunks land nothing
+  const std::string metrics = ScrapeMetrics(*nat_);
+  EXPECT_THAT(metrics, HasSubstr(Rejected("region", 1)));
+  EXPECT_THAT(metrics, HasSubstr(Rejected("evidence", 2)));
+  EXPECT_THAT(metrics, HasSubstr(Rejected("signature", 1)));
+
+  // Without the forgery, the rogue's snapshot is taken: sc's chapter as sc wrote it.
+  std::vector<v1::SnapshotChunk> clean = served;
+  DropRecord(clean, v1::RECORD_TYPE_CHAPTER, rogue);
+  absl::Status taken = take(clean);
+  EXPECT_TRUE(taken.ok()) << taken;
+  EXPECT_TRUE(Has(*nat_, honest));
+  EXPECT_FALSE(Has(*nat_, rogue));
 }
 
 }  // namespace
