@@ -75,8 +75,9 @@ void Progress(const LoadOptions& options, const std::string& line) {
 
 std::string Seconds(absl::Duration d) { return absl::StrFormat("%.1fs", absl::ToDoubleSeconds(d)); }
 
+// `max_levels` > 0 stops after that many levels of the tree.
 absl::Status LoadRegions(const Client& client, const DemoFederation& demo,
-                         const LoadOptions& options, LoadResult* result) {
+                         const LoadOptions& options, LoadResult* result, int max_levels = 0) {
   std::map<std::string, int> index;
   for (size_t i = 0; i < demo.regions.size(); ++i) index[demo.regions[i].code] = i;
   const auto waves = Waves(static_cast<int>(demo.regions.size()), [&](int i) {
@@ -84,7 +85,9 @@ absl::Status LoadRegions(const Client& client, const DemoFederation& demo,
     return parent.empty() ? -1 : index.at(parent);
   });
   std::atomic<int> created{0}, existing{0};
+  int level = 0;
   for (const std::vector<int>& wave : waves) {
+    if (max_levels > 0 && ++level > max_levels) break;
     PACTO_RETURN_IF_ERROR(
         ForEachParallel(static_cast<int>(wave.size()), options.parallel_calls, [&](int k) {
           const DemoRegion& r = demo.regions[wave[k]];
@@ -300,6 +303,24 @@ absl::StatusOr<LoadResult> LoadDemoFederation(const Client& client, const DemoFe
   PACTO_RETURN_IF_ERROR(LoadActivity(client, demo, options, &result));
   result.elapsed = absl::Now() - start;
   return result;
+}
+
+absl::Status RunDemoRegions(const Client& client, const DemoOptions& demo_options,
+                            RegionLevels levels, std::ostream& out) {
+  const std::string& node = client.options().address;
+  PACTO_ASSIGN_OR_RETURN(bool loaded, RegistryHasChapters(client));
+  if (loaded) {
+    out << "pacto-demo: " << node
+        << " already has chapters; the demo is already loaded (nothing written)" << std::endl;
+    return absl::OkStatus();
+  }
+  PACTO_ASSIGN_OR_RETURN(DemoFederation demo, GenerateDemoFederation(demo_options));
+  LoadResult result;
+  PACTO_RETURN_IF_ERROR(LoadRegions(client, demo, LoadOptions(), &result, levels.levels));
+  out << "pacto-demo: regions of the first " << levels.levels << " levels into " << node << ": "
+      << result.regions_created << " created, " << result.regions_existing << " already there"
+      << std::endl;
+  return absl::OkStatus();
 }
 
 absl::Status RunDemo(const Client& client, const DemoOptions& demo_options, std::ostream& out) {

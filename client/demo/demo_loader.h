@@ -33,6 +33,14 @@ struct LoadOptions {
   std::ostream* progress = nullptr;
 };
 
+// The first `levels` levels of the region tree (1: the country, 2: and its departments,
+// 3: and their provinces). A node that replicates a region tree it receives all at once
+// refuses it (docs/OPERATIONS.md, "Known problems"); sent a level at a time, the tree
+// arrives whole.
+struct RegionLevels {
+  int levels = 0;
+};
+
 struct LoadResult {
   int regions_created = 0;
   int regions_existing = 0;
@@ -46,6 +54,12 @@ struct LoadResult {
 
 // True when the node already holds chapters (Reports.Summary), as after an earlier load.
 absl::StatusOr<bool> RegistryHasChapters(const Client& client);
+
+// Writes the regions of `demo` down to `levels.levels` into the client's node, skipping
+// those already there; prints one line on `out`. Does nothing, and says so, when the
+// registry already has chapters (the demo is loaded).
+absl::Status RunDemoRegions(const Client& client, const DemoOptions& demo_options,
+                            RegionLevels levels, std::ostream& out);
 
 // Writes `demo` into the client's node. Errors carry the node's code, with the record
 // that failed named in front of its message; a rejected import row is INTERNAL (the

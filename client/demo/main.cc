@@ -3,6 +3,7 @@
 #include <cstdlib>
 #include <iostream>
 #include <memory>
+#include <string>
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
@@ -14,18 +15,33 @@
 namespace {
 
 constexpr char kUsage[] =
-    "usage: pacto-demo [--node ADDR] [--members N] [--seed N]\n"
+    "usage: pacto-demo [--node ADDR] [--token TOKEN] [--ca FILE --cert FILE --key FILE]\n"
+    "                  [--members N] [--seed N] [--region-levels N]\n"
     "\n"
     "Loads a demo federation modelled on Bolivia's Pacto de Unidad into a pacto-node:\n"
     "regions, chapters from the pact down to community sindicatos, members, officers and\n"
     "formation records. Does nothing when the node already has chapters.\n"
     "\n"
     "  --node ADDR   the node's gRPC address (env PACTO_NODE; default 127.0.0.1:7400)\n"
+    "  --token T     bearer token, an enroller's of the root region on a secure node\n"
+    "                (env PACTO_TOKEN)\n"
+    "  --ca, --cert, --key FILE\n"
+    "                mutual TLS, as for pacto (env PACTO_CA, PACTO_CERT, PACTO_KEY)\n"
     "  --members N   people to enrol (default 3000)\n"
-    "  --seed N      the generator's seed (default 1); one seed, one federation\n";
+    "  --seed N      the generator's seed (default 1); one seed, one federation\n"
+    "  --region-levels N\n"
+    "                only the regions of the tree's first N levels (1 the country, 2 its\n"
+    "                departments, 3 their provinces), skipping those already there\n";
 
 constexpr int kExitFailure = 1;
 constexpr int kExitUsage = 2;
+
+// The flag's value, else the environment variable's when set and not empty, else "".
+std::string FlagOrEnv(const pacto::Args& args, const char* flag, const char* env) {
+  if (args.Has(flag)) return args.Get(flag);
+  const char* value = std::getenv(env);
+  return value != nullptr ? std::string(value) : std::string();
+}
 
 int Fail(const absl::Status& status, int code) {
   std::cerr << pacto::cli::ErrorLine(status) << std::endl;
@@ -35,7 +51,9 @@ int Fail(const absl::Status& status, int code) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  pacto::Args::Spec spec{.value_flags = {"node", "members", "seed"}, .bool_flags = {"help"}};
+  pacto::Args::Spec spec{
+      .value_flags = {"node", "token", "ca", "cert", "key", "members", "seed", "region-levels"},
+      .bool_flags = {"help"}};
   absl::StatusOr<pacto::Args> args = pacto::Args::Parse(argc - 1, argv + 1, spec);
   if (!args.ok()) return Fail(args.status(), kExitUsage);
   if (args->Has("help")) {
@@ -63,16 +81,26 @@ int main(int argc, char** argv) {
   }
 
   pacto::ClientOptions options;
-  const char* env_node = std::getenv("PACTO_NODE");
-  if (args->Has("node")) {
-    options.address = args->Get("node");
-  } else if (env_node != nullptr && env_node[0] != '\0') {
-    options.address = env_node;
-  }
+  const std::string node = FlagOrEnv(*args, "node", "PACTO_NODE");
+  if (!node.empty()) options.address = node;
+  options.token = FlagOrEnv(*args, "token", "PACTO_TOKEN");
+  options.ca_file = FlagOrEnv(*args, "ca", "PACTO_CA");
+  options.cert_file = FlagOrEnv(*args, "cert", "PACTO_CERT");
+  options.key_file = FlagOrEnv(*args, "key", "PACTO_KEY");
   absl::StatusOr<std::unique_ptr<pacto::Client>> client = pacto::Client::Connect(options);
   if (!client.ok()) return Fail(client.status(), kExitUsage);
 
-  absl::Status status = pacto::demo::RunDemo(**client, demo, std::cout);
+  absl::Status status;
+  if (args->Has("region-levels")) {
+    pacto::demo::RegionLevels levels;
+    if (!absl::SimpleAtoi(args->Get("region-levels"), &levels.levels) || levels.levels < 1) {
+      return Fail(absl::InvalidArgumentError("--region-levels: not a whole number above 0"),
+                  kExitUsage);
+    }
+    status = pacto::demo::RunDemoRegions(**client, demo, levels, std::cout);
+  } else {
+    status = pacto::demo::RunDemo(**client, demo, std::cout);
+  }
   if (!status.ok()) return Fail(status, kExitFailure);
   return 0;
 }
