@@ -8,6 +8,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/status_macros.h"
+#include "node/replication/snapshot.h"
 #include "node/store/committed_state.h"
 #include "node/store/log_reader.h"
 #include "node/store/origin_certificates.h"
@@ -27,6 +28,8 @@ bool Emit(const std::function<bool(const v1::PullResponse&)>& emit, const v1::Pu
 absl::Status ShipLog(const Database& db, const v1::PullRequest& request, v1::PullDone done,
                      const std::function<bool(const v1::PullResponse&)>& emit, ShipStats* stats) {
   ReadView view(&db);
+  PACTO_ASSIGN_OR_RETURN(bool merging, MergingSnapshot(view));
+  if (merging) return absl::UnavailableError(kMergingSnapshotMessage);
   PACTO_ASSIGN_OR_RETURN(CommittedState state, ReadCommittedState(view));
   VersionVector theirs = VersionVector::FromProto(request.version_vector());
   const uint32_t max_bytes =

@@ -41,6 +41,12 @@ absl::StatusOr<SessionOutcome> Pull(Replica& replica, PeerDirectory& peers, Tran
                                     const std::string& address, const SessionOptions& options) {
   SessionOutcome outcome;
   const std::string principal = absl::StrCat("node:", peers.self().node_id());
+  {
+    // A snapshot whose merge a crash cut short is finished before anything else.
+    SnapshotMerger staged(&replica.pipeline(), &replica.hlc(), principal, replica.authenticator(),
+                          &replica.db());
+    PACTO_RETURN_IF_ERROR(staged.Resume());
+  }
   for (int round = 0; round < options.max_rounds; ++round) {
     v1::PullRequest request;
     *request.mutable_caller() = peers.self();

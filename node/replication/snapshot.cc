@@ -23,6 +23,8 @@ absl::Status ShipSnapshot(const Database& db, size_t chunk_bytes,
                           uint64_t* records_sent) {
   if (chunk_bytes == 0) chunk_bytes = kSnapshotChunkBytes;
   ReadView view(&db);
+  PACTO_ASSIGN_OR_RETURN(bool merging, MergingSnapshot(view));
+  if (merging) return absl::UnavailableError(kMergingSnapshotMessage);
   PACTO_ASSIGN_OR_RETURN(CommittedState state, ReadCommittedState(view));
   // Secure mode: the certificates this node keeps, by origin. A version of a certified
   // origin goes out with the entry that wrote it; development mode keeps none and
@@ -97,23 +99,144 @@ absl::Status ShipSnapshot(const Database& db, size_t chunk_bytes,
   return absl::OkStatus();
 }
 
+namespace {
+
+std::string StagedChunkKey(uint64_t index) {
+  std::string key = kStagedChunkPrefix;
+  PutBigEndian64(&key, index);
+  return key;
+}
+
+// The first key after every staged chunk.
+std::string StagedChunksEnd() {
+  std::string end = kStagedChunkPrefix;
+  ++end.back();
+  return end;
+}
+
+// Staged chunks deleted per pipeline item.
+constexpr size_t kClearBatchKeys = 1000;
+
+}  // namespace
+
+absl::StatusOr<bool> MergingSnapshot(const ReadView& view) {
+  std::string bytes;
+  PACTO_ASSIGN_OR_RETURN(bool found, view.Get(view.db().meta(), kStagedSnapshotKey, &bytes));
+  if (!found) return false;
+  v1::StagedSnapshot staged;
+  if (!staged.ParseFromString(bytes)) return absl::DataLossError("malformed staged snapshot");
+  return staged.complete();
+}
+
 absl::Status SnapshotMerger::Add(const v1::SnapshotChunk& chunk) {
   if (finished_) return absl::FailedPreconditionError("the snapshot is already complete");
   if (chunk.first() == started_) {
     return absl::InvalidArgumentError("snapshot: chunks out of order");
   }
+  PACTO_RETURN_IF_ERROR(Check(chunk));
   if (chunk.first()) {
+    // A snapshot left wholly staged is merged; anything else staged is dropped.
+    PACTO_RETURN_IF_ERROR(Resume());
+    PACTO_RETURN_IF_ERROR(ClearStaged());
     remote_vv_ = VersionVector::FromProto(chunk.version_vector());
     started_ = true;
   }
-  const VersionVector& remote_vv = remote_vv_;
-  std::map<std::string, const v1::SnapshotRecord*> theirs;
+  // Staged, unseen: a snapshot that breaks off leaves nothing in the registry.
+  PACTO_RETURN_IF_ERROR(pipeline_->Execute(
+      [&](WriteContext& ctx) -> absl::Status {
+        rocksdb::ColumnFamilyHandle* meta = ctx.txn().database()->meta();
+        ctx.txn().Put(meta, StagedChunkKey(staged_chunks_), chunk.SerializeAsString());
+        if (chunk.last()) {
+          v1::StagedSnapshot staged;
+          remote_vv_.ToProto(staged.mutable_version_vector());
+          staged.set_complete(true);
+          ctx.txn().Put(meta, kStagedSnapshotKey, staged.SerializeAsString());
+        }
+        return absl::OkStatus();
+      },
+      principal_));
+  ++staged_chunks_;
+  if (!chunk.last()) return absl::OkStatus();
+  PACTO_RETURN_IF_ERROR(Resume());
+  finished_ = true;
+  return absl::OkStatus();
+}
+
+absl::Status SnapshotMerger::Resume() {
+  v1::StagedSnapshot staged;
+  {
+    std::string bytes;
+    PACTO_ASSIGN_OR_RETURN(bool found, ReadMeta(kStagedSnapshotKey, &bytes));
+    if (!found || !staged.ParseFromString(bytes) || !staged.complete()) return absl::OkStatus();
+  }
+  remote_vv_ = VersionVector::FromProto(staged.version_vector());
+  next_key_.clear();
+  removals_.clear();
+  records_ = 0;
+  absl::Status merged = absl::OkStatus();
+  for (uint64_t index = 0;; ++index) {
+    std::string bytes;
+    PACTO_ASSIGN_OR_RETURN(bool found, ReadMeta(StagedChunkKey(index), &bytes));
+    if (!found) {
+      merged = absl::DataLossError("a staged snapshot lacks its last chunk");
+      break;
+    }
+    v1::SnapshotChunk chunk;
+    if (!chunk.ParseFromString(bytes)) {
+      merged = absl::DataLossError("malformed staged snapshot chunk");
+      break;
+    }
+    merged = MergeChunk(chunk);
+    if (!merged.ok() || chunk.last()) break;
+  }
+  // Merged, or refused part way (region authority; what merged before stays): either
+  // way the staging goes.
+  absl::Status cleared = ClearStaged();
+  PACTO_RETURN_IF_ERROR(merged);
+  return cleared;
+}
+
+absl::StatusOr<bool> SnapshotMerger::ReadMeta(const std::string& key, std::string* value) {
+  bool found = false;
+  PACTO_RETURN_IF_ERROR(pipeline_->Execute(
+      [&](WriteContext& ctx) -> absl::Status {
+        PACTO_ASSIGN_OR_RETURN(found, ctx.txn().Get(ctx.txn().database()->meta(), key, value));
+        return absl::OkStatus();
+      },
+      principal_));
+  return found;
+}
+
+absl::Status SnapshotMerger::ClearStaged() {
+  bool done = false;
+  while (!done) {
+    PACTO_RETURN_IF_ERROR(pipeline_->Execute(
+        [&](WriteContext& ctx) -> absl::Status {
+          rocksdb::ColumnFamilyHandle* meta = ctx.txn().database()->meta();
+          std::vector<std::string> keys;
+          PACTO_RETURN_IF_ERROR(ctx.txn().ScanRange(meta, kStagedChunkPrefix, StagedChunksEnd(),
+                                                    [&](absl::string_view key, absl::string_view) {
+                                                      keys.emplace_back(key);
+                                                      return keys.size() < kClearBatchKeys;
+                                                    }));
+          for (const std::string& key : keys) ctx.txn().Delete(meta, key);
+          if (keys.size() < kClearBatchKeys) {
+            ctx.txn().Delete(meta, kStagedSnapshotKey);
+            done = true;
+          }
+          return absl::OkStatus();
+        },
+        principal_));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status SnapshotMerger::Check(const v1::SnapshotChunk& chunk) {
   for (const v1::SnapshotRecord& record : chunk.records()) {
     if (record.type() == v1::RECORD_TYPE_UNSPECIFIED || !v1::RecordType_IsValid(record.type()) ||
         record.id().empty()) {
       return absl::InvalidArgumentError("snapshot: a record without a type and id");
     }
-    theirs[RecordKey(record.type(), record.id())] = &record;
   }
   for (const v1::SnapshotRecord& record : chunk.records()) {
     // Every change, superseded ones included: a pull would have refused their entries.
@@ -131,6 +254,17 @@ absl::Status SnapshotMerger::Add(const v1::SnapshotChunk& chunk) {
                          " refused: ", clock.message()));
       }
     }
+  }
+  // Signatures before anything is staged: a forged chunk is refused at once.
+  if (authenticator_ != nullptr) return CheckEvidence(chunk).status();
+  return absl::OkStatus();
+}
+
+absl::Status SnapshotMerger::MergeChunk(const v1::SnapshotChunk& chunk) {
+  const VersionVector& remote_vv = remote_vv_;
+  std::map<std::string, const v1::SnapshotRecord*> theirs;
+  for (const v1::SnapshotRecord& record : chunk.records()) {
+    theirs[RecordKey(record.type(), record.id())] = &record;
   }
   std::vector<RegionCheck> region_checks;
   if (authenticator_ != nullptr) {
@@ -207,7 +341,6 @@ absl::Status SnapshotMerger::Add(const v1::SnapshotChunk& chunk) {
   PACTO_RETURN_IF_ERROR(s);
   records_ += merged;
   next_key_ = end;
-  finished_ = chunk.last();
   return absl::OkStatus();
 }
 

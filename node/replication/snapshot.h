@@ -6,12 +6,21 @@
 // the sender lacks is merged too, and at the end covers what the sender covered.
 // Merging is idempotent, so an interrupted snapshot is simply taken again.
 //
-// Chunks are merged as they arrive, so a node shows part of a snapshot while the rest
-// is on its way (or lost with a broken stream). What it shows never refers to what it
-// lacks: record types come in key order from what is referred to (regions, chapters)
-// to what refers (memberships, officer terms), so a record that becomes live or
-// changes arrives after what it refers to; a record that stops being live is held back
-// and merged last, in the reverse order, after whatever referred to it.
+// Chunks are checked and staged as they arrive, unseen, and merged only once the last
+// is in: a snapshot that breaks off (a broken stream, a refused timestamp or
+// signature) leaves nothing behind. Merging part of one let a node hold versions its
+// vector did not cover; its own later writes could depend on them, and a peer pulling
+// those writes from its log got them without what they depend on (nemesis seeds 1207,
+// 1430).
+//
+// The staged chunks are then merged in order, one pipeline item each. Until that is
+// done the node serves no pulls or snapshots (its vector does not yet cover what it
+// shows); a crash part way leaves the staging marked complete, and the next session
+// merges it again from the first chunk (merging is idempotent) before anything else.
+// What the node shows never refers to what it lacks: record types come in key order
+// from what is referred to (regions, chapters) to what refers (memberships, officer
+// terms), and a record that stops being live is held back and merged last, in the
+// reverse order, after whatever referred to it.
 //
 // Secure mode (region authority, DESIGN §5 invariant 9): a snapshot is no way around
 // entry signatures. Every version a chunk carries comes with the signed entry that
@@ -41,12 +50,15 @@
 #include "node/store/commit_pipeline.h"
 #include "node/store/database.h"
 #include "node/store/entry_authenticator.h"
+#include "node/store/read_view.h"
 #include "node/store/version_vector.h"
 #include "pacto/v1/replication.pb.h"
 
 namespace pacto {
 
 inline constexpr size_t kSnapshotChunkBytes = 1 << 20;
+inline constexpr char kMergingSnapshotMessage[] =
+    "this node is merging a snapshot; try again shortly";
 
 // Streams a snapshot of `db` in chunks of about `chunk_bytes` (0: the default);
 // `emit` returns false when the receiver has gone.
@@ -54,8 +66,13 @@ absl::Status ShipSnapshot(const Database& db, size_t chunk_bytes,
                           const std::function<bool(const v1::SnapshotChunk&)>& emit,
                           uint64_t* records_sent);
 
-// The receiving side. Feed it the chunks in order; each is merged through the commit
-// pipeline before Add returns. Not thread-safe.
+// Whether a snapshot is being merged into the registry `view` reads: its log and
+// records are then no base for a peer's pull (answer UNAVAILABLE).
+absl::StatusOr<bool> MergingSnapshot(const ReadView& view);
+
+// The receiving side. Feed it the chunks in order; each is checked and staged through
+// the commit pipeline before Add returns, and the last one merges them all. Not
+// thread-safe.
 class SnapshotMerger {
  public:
   // `hlc` observes every timestamp the snapshot carries: a chunk holding one too far
@@ -71,9 +88,13 @@ class SnapshotMerger {
         authenticator_(authenticator),
         db_(db) {}
 
-  // Merges the chunk's records and this node's records between the previous chunk's
-  // last key and this chunk's; the last chunk also merges the rest and the vector.
+  // Checks and stages the chunk (the first one drops whatever an earlier snapshot
+  // left staged); the last one also merges the whole snapshot into the registry.
   absl::Status Add(const v1::SnapshotChunk& chunk);
+
+  // Merges a snapshot left wholly staged (a crash during its merge); a no-op when
+  // there is none. Call before pulling.
+  absl::Status Resume();
 
   bool finished() const { return finished_; }
   uint64_t records_merged() const { return records_; }
@@ -85,6 +106,14 @@ class SnapshotMerger {
     v1::Entry entry;     // the evidence's header with the one op that wrote the version
     std::string region;  // the origin's certified region
   };
+  // Structure, timestamps and (secure mode) signatures, before the chunk is staged.
+  absl::Status Check(const v1::SnapshotChunk& chunk);
+  // Merges one staged chunk with this node's records between the previous chunk's
+  // last key and this chunk's; the last chunk also merges the rest and the vector.
+  absl::Status MergeChunk(const v1::SnapshotChunk& chunk);
+  absl::StatusOr<bool> ReadMeta(const std::string& key, std::string* value);
+  // Drops every staged chunk and the staging's marker.
+  absl::Status ClearStaged();
   // Secure mode: checks every version of `chunk` against its evidence (signatures,
   // outside the commit pipeline) and returns the region checks still to run.
   absl::StatusOr<std::vector<RegionCheck>> CheckEvidence(const v1::SnapshotChunk& chunk);
@@ -96,7 +125,8 @@ class SnapshotMerger {
   Database* const db_;
   bool started_ = false;
   VersionVector remote_vv_;  // the sender's causal context, from the first chunk
-  std::string next_key_;     // this node's records before it are merged
+  uint64_t staged_chunks_ = 0;
+  std::string next_key_;  // this node's records before it are merged
   uint64_t records_ = 0;
   bool finished_ = false;
   struct Removal {

@@ -72,8 +72,10 @@ inline constexpr char kIdentityKey[] = "identity";
 inline constexpr char kDigestKey[] = "digest";
 inline constexpr char kLogNextKey[] = "log_next";
 inline constexpr char kVersionVectorPrefix[] = "vv/";
-inline constexpr char kOriginStatePrefix[] = "origin/";  // + origin → OriginState
-inline constexpr char kOriginCertPrefix[] = "cert/";     // + node id → PEM certificate
+inline constexpr char kOriginStatePrefix[] = "origin/";    // + origin → OriginState
+inline constexpr char kOriginCertPrefix[] = "cert/";       // + node id → PEM certificate
+inline constexpr char kStagedSnapshotKey[] = "snapshot";   // → StagedSnapshot
+inline constexpr char kStagedChunkPrefix[] = "snapshot/";  // + big-endian index → chunk
 std::string VersionVectorKey(absl::string_view origin);
 
 }  // namespace pacto
