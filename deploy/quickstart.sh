@@ -463,9 +463,19 @@ partition_crl() {
   printf '%s\n' "$dir/crl"
 }
 
-# enrol NAME CHAPTER PERSON NATIONAL_ID BIRTH_DATE: enrols through node NAME, prints the id.
+# enrol NAME CHAPTER PERSON NATIONAL_ID BIRTH_DATE: enrols through node NAME, prints the
+# membership id; the existing one when an interrupted run enrolled the person already.
 enrol() {
-  cli "$1" enroller member enrol --chapter "$2" --name "$3" --national-id "$4" --birth-date "$5"
+  local out
+  if out=$(cli "$1" enroller member enrol --chapter "$2" --name "$3" --national-id "$4" \
+    --birth-date "$5" 2>&1); then
+    printf '%s\n' "$out"
+  elif [[ "$out" =~ ALREADY_EXISTS.*\((mb-[a-z0-9]+)\)$ ]]; then
+    printf '%s\n' "${BASH_REMATCH[1]}"
+  else
+    printf '%s\n' "$out" >&2
+    return 1
+  fi
 }
 
 show_partition() {
