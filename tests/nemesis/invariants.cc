@@ -115,10 +115,7 @@ absl::StatusOr<RecordsDump> DumpRecords(const Database& db) {
     *versions.mutable_versions() = state.versions();
     dump.versions[key] = versions.SerializeAsString();
     std::set<std::string>& history = dump.history[key];
-    for (v1::Change change : state.history()) {
-      if (getenv("NEMESIS_IGNORE_KIND")) change.clear_kind();
-      history.insert(change.SerializeAsString());
-    }
+    for (const v1::Change& change : state.history()) history.insert(change.SerializeAsString());
     if (HasConflict(state)) ++dump.conflicts;
   }
   return dump;

@@ -1,7 +1,8 @@
 // The deterministic nemesis (DESIGN §8, issue 3): many seeded runs of scenario.h, each
 // checking invariants 1-8 on every node. A failing seed is named; replay it alone with
 //   PACTO_NEMESIS_SEED=N build/tests/nemesis/nemesis_test
-// Environment: PACTO_SOAK=1 also runs NemesisSoak (thousands of seeds);
+// Environment: PACTO_SOAK=1 also runs NemesisSoak (thousands of seeds); PACTO_NEMESIS_TRACE=1
+// prints every step of a run (scenario.cc);
 // PACTO_NEMESIS_SEEDS / PACTO_NEMESIS_FIRST_SEED / PACTO_NEMESIS_STEPS override the
 // defaults. Sanitizer builds run fewer seeds.
 #include <chrono>

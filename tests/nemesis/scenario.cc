@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <atomic>
+#include <cstdlib>
+#include <iostream>
 #include <memory>
 #include <set>
 
@@ -16,6 +18,10 @@
 
 namespace pacto {
 namespace {
+// PACTO_NEMESIS_TRACE=1: every step on stderr (writes with their dots, sessions with
+// their outcome and the receiver's vector, crashes, truncations, partitions), to see
+// how a failing seed got there.
+bool Tracing() { return std::getenv("PACTO_NEMESIS_TRACE") != nullptr; }
 
 // Ids from a counter, so a seed replays exactly (reset for every run).
 class DeterministicIds {
@@ -119,6 +125,7 @@ void Scenario::CutOffIsolatedRegion() {
 }
 
 void Scenario::Repartition() {
+  if (Tracing()) std::cerr << "trace: repartition\n";
   world_.transport().HealAll();
   const uint64_t groups = 1 + world_.Below(3);
   std::map<std::string, uint64_t> group;
@@ -156,6 +163,18 @@ void Scenario::RandomSession() {
   // Small snapshot chunks, so that broken streams leave snapshots half merged.
   options.max_chunk_bytes = kBatchBytes[world_.Below(3)];
   absl::StatusOr<SessionOutcome> outcome = world_.Sync(*receiver, *source, options);
+  if (Tracing()) {
+    std::cerr << "trace: session " << receiver->id() << "<-" << source->id()
+              << " cut=" << world_.transport().IsCut(receiver->address(), source->address()) << " "
+              << (outcome.ok()
+                      ? absl::StrCat("ok applied=", outcome->applied, " skipped=", outcome->skipped,
+                                     " snap=", outcome->snapshot_records)
+                      : outcome.status().ToString())
+              << " vv=";
+    const auto st = receiver->State();
+    for (const auto& [o, q] : st.version_vector.entries()) std::cerr << o << ":" << q << " ";
+    std::cerr << "\n";
+  }
   // Whether the session ended well or broke part way.
   SCOPED_TRACE(absl::StrCat(receiver->id(), " pulled from ", source->id(), ": ",
                             outcome.ok() ? "ok" : outcome.status().ToString()));
@@ -166,6 +185,7 @@ void Scenario::RandomSession() {
 
 void Scenario::CrashSomeone() {
   SimNode& node = AnyNode();
+  if (Tracing()) std::cerr << "trace: crash " << node.id() << "\n";
   world_.CrashRestart(node);
   if (!node.open()) return;
   // Every write it acknowledged before the power went out is still there.
@@ -178,6 +198,7 @@ void Scenario::TruncateSomeone() {
   const std::string digest = node.State().digest.ToHex();
   absl::StatusOr<RecordsDump> before = DumpRecords(node.db());
   absl::StatusOr<TruncationResult> truncated = world_.Truncate(node, world_.Below(12));
+  if (Tracing()) std::cerr << "trace: truncate " << node.id() << "\n";
   ASSERT_TRUE(truncated.ok()) << node.id() << ": " << truncated.status();
   // Truncation drops log entries only: no record may change.
   EXPECT_EQ(node.State().digest.ToHex(), digest) << node.id() << ": truncation changed the digest";
@@ -303,11 +324,19 @@ ScenarioResult Scenario::Run() {
     if (step == leap_from) leaper_->Leap(absl::Hours(1));
     if (step == leap_to) leaper_->Leap(-absl::Hours(1));
     if (step == join_at) JoinNewNode();
+    if (Tracing() && step == join_at) std::cerr << "trace: join n6\n";
     const uint64_t action = world_.Below(100);
     if (action < 45) {
       SimNode& node = AnyNode();
       const size_t acked = workload_.ledger().acked.size();
       workload_.RandomWrite(node);
+      if (Tracing() && workload_.ledger().acked.size() > acked) {
+        const AckedWrite& w = workload_.ledger().acked.back();
+        std::cerr << "trace: write " << w.node << " " << w.what << " " << w.dot.origin() << ":"
+                  << w.dot.seq();
+        for (const v1::Op& op : w.ops) std::cerr << " " << op.kind() << "/" << op.id();
+        std::cerr << "\n";
+      }
       if (Isolated(node)) result_.isolated_acks += workload_.ledger().acked.size() - acked;
     } else if (action < 85) {
       RandomSession();
