@@ -100,10 +100,20 @@ int Main(int argc, char** argv) {
   ScratchDir dir;
 
   // 1. Catch-up.
-  auto a = MustStart({.data_dir = dir.Sub("a"),
-                      .node_id = "a",
-                      .region = "BO",
-                      .extra_args = {"--sync-interval", "200ms"}});
+  // Peers reach a only through a proxy that counts the bytes on the TCP connection:
+  // what the network carries (HTTP/2 framing and compression included), not message
+  // sizes. a advertises the proxy's address, so b learns no other way to it.
+  absl::StatusOr<std::unique_ptr<TcpProxy>> proxy = TcpProxy::Start();
+  if (!proxy.ok()) {
+    std::cerr << proxy.status() << "\n";
+    return 1;
+  }
+  auto a =
+      MustStart({.data_dir = dir.Sub("a"),
+                 .node_id = "a",
+                 .region = "BO",
+                 .extra_args = {"--sync-interval", "200ms", "--advertise", (*proxy)->address()}});
+  (*proxy)->SetTarget(a->address());
   std::unique_ptr<Client> ca = ConnectOwn(a->address());
   const std::vector<std::string> chapters = BuildFederation(*ca, 500);
   uint64_t next = 0;
@@ -119,13 +129,6 @@ int Main(int argc, char** argv) {
   }
   const double import_rate = rows / (Now() - t0);
 
-  // b reaches a through a proxy that counts the bytes on the TCP connection: what the
-  // network carries (HTTP/2 framing and compression included), not message sizes.
-  absl::StatusOr<std::unique_ptr<TcpProxy>> proxy = TcpProxy::Start(a->address());
-  if (!proxy.ok()) {
-    std::cerr << proxy.status() << "\n";
-    return 1;
-  }
   auto b = MustStart({.data_dir = dir.Sub("b"),
                       .node_id = "b",
                       .region = "BO",
