@@ -121,6 +121,9 @@ void PeerDirectory::RecordSuccess(const std::string& address, const v1::NodeInfo
   absl::MutexLock lock(&mu_);
   auto it = peers_.find(address);
   if (it == peers_.end()) return;
+  // The node answering at this address (a configured seed, say) is now known by id,
+  // so the syncer sees when two addresses reach the same node.
+  if (!callee.node_id().empty()) it->second.mutable_info()->set_node_id(callee.node_id());
   it->second.set_last_success_ms(absl::ToUnixMillis(now));
   it->second.set_last_attempt_ms(absl::ToUnixMillis(now));
   it->second.set_failures(0);

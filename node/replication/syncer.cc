@@ -1,6 +1,8 @@
 #include "node/replication/syncer.h"
 
 #include <algorithm>
+#include <map>
+#include <set>
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
@@ -11,6 +13,33 @@ namespace pacto {
 namespace {
 
 constexpr absl::Duration kSchedulerTick = absl::Milliseconds(20);
+
+// Whether `a` is a better address than `b` for the same node: fewer failures since
+// it last worked, then the one that worked last, then (for a stable choice) the first.
+bool BetterAddress(const v1::PeerRecord& a, const v1::PeerRecord& b) {
+  if (a.failures() != b.failures()) return a.failures() < b.failures();
+  if (a.last_success_ms() != b.last_success_ms()) return a.last_success_ms() > b.last_success_ms();
+  return a.info().address() < b.info().address();
+}
+
+// The addresses to pull from: one per node. A node known at two addresses (the name
+// an operator configured and the address it advertises, say) ran a session at each,
+// and its entries travelled twice.
+std::set<std::string> OneAddressPerNode(const std::vector<v1::PeerRecord>& peers) {
+  std::map<std::string, const v1::PeerRecord*> best;  // by node id
+  std::set<std::string> addresses;
+  for (const v1::PeerRecord& peer : peers) {
+    const std::string& node = peer.info().node_id();
+    if (node.empty()) {
+      addresses.insert(peer.info().address());  // not yet reached: no id to compare
+      continue;
+    }
+    auto [it, added] = best.try_emplace(node, &peer);
+    if (!added && BetterAddress(peer, *it->second)) it->second = &peer;
+  }
+  for (const auto& [node, peer] : best) addresses.insert(peer->info().address());
+  return addresses;
+}
 
 }  // namespace
 
@@ -74,8 +103,11 @@ void Syncer::SchedulerLoop() {
       mu_.AwaitWithTimeout(absl::Condition(&stopping_), kSchedulerTick);
       if (stopping_) return;
       const absl::Time now = absl::Now();
-      for (const v1::PeerRecord& peer : peers_->List()) {
+      const std::vector<v1::PeerRecord> peers = peers_->List();
+      const std::set<std::string> chosen = OneAddressPerNode(peers);
+      for (const v1::PeerRecord& peer : peers) {
         const std::string& address = peer.info().address();
+        if (chosen.count(address) == 0) continue;
         auto [it, added] = next_due_.try_emplace(address, now);  // a new peer: at once
         if (it->second > now || running_.count(address)) continue;
         ready_.push_back(address);
@@ -107,6 +139,11 @@ void Syncer::WorkerLoop() {
       if (stopping_) return;
       address = ready_.front();
       ready_.erase(ready_.begin());
+      // One session per node at a time, whichever address asked for it.
+      if (BusyNode(address)) {
+        next_due_[address] = absl::Now() + options_.interval;
+        continue;
+      }
       if (!running_.insert(address).second) continue;
     }
     absl::Status status = RunSession(address);
@@ -146,14 +183,27 @@ absl::Status Syncer::RunSession(const std::string& address) {
   return absl::OkStatus();
 }
 
+bool Syncer::BusyNode(const std::string& address) const {
+  std::optional<v1::PeerRecord> peer = peers_->Get(address);
+  if (!peer.has_value() || peer->info().node_id().empty()) return false;
+  for (const std::string& running : running_) {
+    std::optional<v1::PeerRecord> other = peers_->Get(running);
+    if (other.has_value() && other->info().node_id() == peer->info().node_id()) return true;
+  }
+  return false;
+}
+
 std::vector<std::pair<std::string, absl::Status>> Syncer::SyncNow() {
   std::vector<std::pair<std::string, absl::Status>> results;
-  for (const v1::PeerRecord& peer : peers_->List()) {
+  const std::vector<v1::PeerRecord> peers = peers_->List();
+  const std::set<std::string> chosen = OneAddressPerNode(peers);
+  for (const v1::PeerRecord& peer : peers) {
     const std::string& address = peer.info().address();
+    if (chosen.count(address) == 0) continue;
     {
       absl::MutexLock lock(&mu_);
       auto free = [this, &address]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
-        return stopping_ || running_.count(address) == 0;
+        return stopping_ || (running_.count(address) == 0 && !BusyNode(address));
       };
       mu_.Await(absl::Condition(&free));
       if (stopping_) break;

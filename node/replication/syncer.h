@@ -78,6 +78,8 @@ class Syncer {
   absl::Status RunSession(const std::string& address);
   void NotifyPeers();
   void Truncate();
+  // Whether a session with the node at `address` runs already, at any address.
+  bool BusyNode(const std::string& address) const ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
 
   Replica* const replica_;
   PeerDirectory* const peers_;

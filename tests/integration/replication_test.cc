@@ -46,6 +46,7 @@
 #include "pacto/v1/model.pb.h"
 #include "pacto/v1/registry.pb.h"
 #include "pacto/v1/reports.pb.h"
+#include "tests/support/http_get.h"
 #include "tests/support/processes.h"
 #include "tests/support/tcp_proxy.h"
 
@@ -806,6 +807,30 @@ TEST_F(ReplicationTest, EmptyNodeJoinsThroughOneSeedAlsoAfterLogTruncation) {
   EXPECT_THAT(Cli(d2, {"member", "show", members[0]}).err, HasSubstr("NOT_FOUND"));
   EXPECT_EQ(Json<v1::Membership>(d2, {"member", "show", members[1]}).id(), members[1]);
   EXPECT_TRUE(AwaitPeersOk(d2, {a, b, c, d1}));
+}
+
+// A node known at two addresses (the one its peer was given, here a proxy, and the one
+// it advertises) is pulled from at one at a time: its entries travel once. Each
+// address ran its own session before, and the whole log crossed the network twice.
+TEST_F(ReplicationTest, ANodeKnownAtTwoAddressesShipsItsEntriesOnce) {
+  Site* a = AddSite("a", "BO", {.proxied = false});
+  absl::StatusOr<std::unique_ptr<TcpProxy>> proxy = TcpProxy::Start(a->node->address());
+  ASSERT_TRUE(proxy.ok()) << proxy.status();
+  Site* b = AddSite("b", "LPZ", {.proxied = false, .extra_args = {"--peers", (*proxy)->address()}});
+  AddRegions(a);
+  const std::string pact = AddChapter(a, "Pacto de Unidad", "BO", "pact");
+  ASSERT_TRUE(AwaitConverged({a, b}));
+  ASSERT_TRUE(Eventually([&] { return Peers(b).peers_size() == 2; }))
+      << "b did not learn a's own address: " << Peers(b).DebugString();
+
+  const std::string federation =
+      AddChapter(a, "Federación Bartolina Sisa", "BO", "federation", pact);
+  Import(a, federation, 3000, 7000000);
+  ASSERT_TRUE(AwaitConverged({a, b}));
+  const uint64_t entries = TotalSeq(Status(a));
+  const std::string metrics = HttpGet(a->node->http_port(), "/metrics").body;
+  EXPECT_EQ(MetricValue(metrics, "pacto_entries_sent_total"), static_cast<double>(entries))
+      << "a holds " << entries << " entries; b pulled from " << Peers(b).DebugString();
 }
 
 // One chapter renamed on both sides of a cut: after the heal every node shows the
