@@ -7,19 +7,23 @@
 #   tests/run.sh --soak       also the long soak variants (thousands of nemesis seeds)
 #   tests/run.sh --fuzz       instead of the tests: the libFuzzer targets, built with clang in
 #                             build-fuzz/, each run PACTO_FUZZ_SECONDS (20) s (tests/fuzz/run.sh)
+#   tests/run.sh --bazel      instead of the CMake build: the Bazel build and its tests
+#                             (Debian's bazel-bootstrap, offline), after a check that it has
+#                             CMake's sources and links (bazel/run.sh)
 #   tests/run.sh --no-install skip apt (for a machine already set up)
 # Environment: PACTO_BUILD_DIR overrides the build directory; CTEST_ARGS adds ctest flags.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-sanitize=0 soak=0 install=1 fuzz=0
+sanitize=0 soak=0 install=1 fuzz=0 bazel=0
 for arg in "$@"; do
   case "$arg" in
     --sanitize) sanitize=1 ;;
     --soak) soak=1 ;;
     --no-install) install=0 ;;
     --fuzz) fuzz=1 ;;
-    *) echo "usage: tests/run.sh [--sanitize] [--soak] [--fuzz] [--no-install]" >&2; exit 2 ;;
+    --bazel) bazel=1 ;;
+    *) echo "usage: tests/run.sh [--sanitize] [--soak] [--fuzz] [--bazel] [--no-install]" >&2; exit 2 ;;
   esac
 done
 
@@ -44,6 +48,9 @@ fi
 
 if [ "$fuzz" = 1 ]; then
   exec tests/fuzz/run.sh "${PACTO_FUZZ_SECONDS:-20}"
+fi
+if [ "$bazel" = 1 ]; then
+  exec bazel/run.sh
 fi
 
 if [ "$sanitize" = 1 ]; then
