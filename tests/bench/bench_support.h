@@ -37,9 +37,6 @@ double Percentile(std::vector<double>& samples, double p);
 // Prints `| a | b | ... |` rows of a Markdown table (the README takes them as is).
 void Row(const std::vector<std::string>& cells);
 
-// The body of GET http://127.0.0.1:PORT/PATH ("" on any failure).
-std::string HttpGet(int port, const std::string& path);
-
 // The value of --name in argv, or `fallback`.
 std::string Flag(int argc, char** argv, const std::string& name, const std::string& fallback);
 

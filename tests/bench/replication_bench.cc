@@ -14,6 +14,7 @@
 #include "absl/strings/str_format.h"
 #include "pacto/v1/model.pb.h"
 #include "tests/bench/bench_support.h"
+#include "tests/support/http_get.h"
 #include "tests/support/processes.h"
 #include "tests/support/tcp_proxy.h"
 
@@ -40,10 +41,7 @@ v1::StatusResponse MustStatus(const Client& client) {
 
 // A metric's value from a node's /metrics page (0 when absent).
 double Metric(int http_port, const std::string& name) {
-  const std::string page = "\n" + HttpGet(http_port, "/metrics");
-  size_t at = page.find("\n" + name + " ");
-  if (at == std::string::npos) return 0;
-  return std::stod(page.substr(at + name.size() + 2));
+  return MetricValue(HttpGet(http_port, "/metrics").body, name);
 }
 
 // Waits until every node shows the same digest and version vector total `want` (0:

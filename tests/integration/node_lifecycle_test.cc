@@ -32,6 +32,7 @@
 #include "gtest/gtest.h"
 #include "pacto/v1/config.pb.h"
 #include "rocksdb/db.h"
+#include "tests/support/http_get.h"
 #include "tests/support/processes.h"
 
 namespace pacto {
@@ -42,47 +43,6 @@ using ::testing::IsSupersetOf;
 using ::testing::Not;
 
 // --- tiny clients ------------------------------------------------------------------
-
-struct HttpResponse {
-  int status = 0;  // 0 when there was no well-formed answer
-  std::string body;
-};
-
-// GET http://127.0.0.1:PORT/PATH over a raw socket (HTTP/1.1, Connection: close).
-HttpResponse HttpGet(int port, const std::string& path) {
-  HttpResponse response;
-  const int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  if (fd < 0) return response;
-  timeval timeout{.tv_sec = 10, .tv_usec = 0};
-  setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof(timeout));
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_port = htons(static_cast<uint16_t>(port));
-  inet_pton(AF_INET, "127.0.0.1", &address.sin_addr);
-  std::string raw;
-  if (connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof(address)) == 0) {
-    const std::string request =
-        absl::StrCat("GET ", path, " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n");
-    if (write(fd, request.data(), request.size()) == static_cast<ssize_t>(request.size())) {
-      char buffer[4096];
-      ssize_t n;
-      while ((n = read(fd, buffer, sizeof(buffer))) > 0) raw.append(buffer, n);
-    }
-  }
-  close(fd);
-  // "HTTP/1.1 200 OK\r\n...headers...\r\n\r\nbody"
-  const size_t body_at = raw.find("\r\n\r\n");
-  const std::string first_line = raw.substr(0, raw.find("\r\n"));
-  std::vector<absl::string_view> status_line = absl::StrSplit(first_line, ' ');
-  if (body_at == std::string::npos || status_line.size() < 2 ||
-      !absl::StartsWith(status_line[0], "HTTP/1.") ||
-      !absl::SimpleAtoi(status_line[1], &response.status)) {
-    response.status = 0;
-    return response;
-  }
-  response.body = raw.substr(body_at + 4);
-  return response;
-}
 
 // A listening socket on 127.0.0.1 that holds a port for the test's lifetime.
 class HeldPort {

@@ -25,48 +25,13 @@
 #include "absl/time/time.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "tests/support/http_get.h"
 #include "tests/support/processes.h"
 
 namespace pacto {
 namespace {
 
 using ::testing::HasSubstr;
-
-struct HttpResponse {
-  int status = 0;
-  std::string body;
-};
-
-// GET http://127.0.0.1:PORT/PATH (HTTP/1.0, so the server closes after answering).
-HttpResponse HttpGet(int port, const std::string& path) {
-  HttpResponse response;
-  const int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  if (fd < 0) return response;
-  timeval timeout{.tv_sec = 10, .tv_usec = 0};
-  setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof(timeout));
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_port = htons(static_cast<uint16_t>(port));
-  inet_pton(AF_INET, "127.0.0.1", &address.sin_addr);
-  std::string raw;
-  if (connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof(address)) == 0) {
-    const std::string request = absl::StrCat("GET ", path, " HTTP/1.0\r\n\r\n");
-    if (write(fd, request.data(), request.size()) == static_cast<ssize_t>(request.size())) {
-      char buffer[4096];
-      ssize_t n;
-      while ((n = read(fd, buffer, sizeof(buffer))) > 0) raw.append(buffer, n);
-    }
-  }
-  close(fd);
-  const size_t body_at = raw.find("\r\n\r\n");
-  std::vector<std::string> first = absl::StrSplit(raw.substr(0, raw.find("\r\n")), ' ');
-  if (body_at == std::string::npos || first.size() < 2 ||
-      !absl::SimpleAtoi(first[1], &response.status)) {
-    return HttpResponse();
-  }
-  response.body = raw.substr(body_at + 4);
-  return response;
-}
 
 // --- a strict reader of the Prometheus text format ------------------------------------
 
