@@ -189,8 +189,12 @@ absl::Status SnapshotMerger::Resume() {
     merged = MergeChunk(chunk);
     if (!merged.ok() || chunk.last()) break;
   }
-  // Merged, or refused part way (region authority; what merged before stays): either
-  // way the staging goes.
+  // Merged, refused part way (region authority; what merged before it stays) or
+  // unreadable: the staging goes. Any other failure (a write failed, a group rolled
+  // back) leaves it staged, to be merged again from the first chunk next session.
+  if (!merged.ok() && !RejectionOf(merged).has_value() && !absl::IsDataLoss(merged)) {
+    return merged;
+  }
   absl::Status cleared = ClearStaged();
   PACTO_RETURN_IF_ERROR(merged);
   return cleared;
