@@ -3,7 +3,9 @@
 // are skipped (the version vector covers them), so a batch may be applied twice.
 // An entry stamped too far in the future by its origin's clock is refused, with the
 // reason, instead of dragging this node's clock forward; the batch stops there (later
-// entries of that origin depend on it). A refusal's status carries its reason
+// entries of that origin depend on it). In secure mode each origin's entries in a
+// batch are tied together by their hash chain and one signature, the last one's, is
+// checked (entry_chain.h). A refusal's status carries its reason
 // (rejection.h); the caller counts and logs it.
 #ifndef PACTO_NODE_REPLICATION_BATCH_APPLY_H_
 #define PACTO_NODE_REPLICATION_BATCH_APPLY_H_

@@ -4,6 +4,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/status_macros.h"
+#include "node/store/entry_chain.h"
 #include "node/store/keys.h"
 #include "node/store/record_io.h"
 #include "node/store/record_kinds.h"
@@ -170,7 +171,7 @@ absl::Status Applier::EndEntry(WriteTxn& txn) {
     entry.set_prev_hash(chain.last_entry_hash());
     PACTO_RETURN_IF_ERROR(authenticator_->Sign(&entry));
   }
-  if (!entry.signature().empty()) chain.set_last_entry_hash(Sha256(entry.signature()));
+  if (!entry.signature().empty()) chain.set_last_entry_hash(EntryChainHash(entry));
   const uint64_t position = log_next_++;
   txn.Put(db_->log(), LogKey(position), entry.SerializeAsString());
   std::string encoded;
@@ -285,11 +286,12 @@ absl::StatusOr<std::string> Applier::VerifyOrigin(const v1::Entry& entry,
   return region;
 }
 
-absl::Status Applier::CheckRegions(WriteTxn& txn, const v1::Entry& entry,
-                                   const std::string& region) {
+absl::Status Applier::CheckRegions(WriteTxn& txn, const v1::Entry& entry, const std::string& region,
+                                   const std::map<std::string, std::string>* pending_regions) {
   if (authenticator_ == nullptr) return absl::OkStatus();
   for (const v1::Op& op : entry.ops()) {
-    PACTO_ASSIGN_OR_RETURN(bool covered, RegionCovers(txn, region, op.home_region()));
+    PACTO_ASSIGN_OR_RETURN(bool covered,
+                           RegionCovers(txn, region, op.home_region(), pending_regions));
     if (!covered) {
       return Refuse(entry, Rejection::kRegion,
                     absl::StrCat("its origin's region ", region, " does not cover ",
@@ -306,12 +308,25 @@ absl::Status Applier::CheckRegions(WriteTxn& txn, const v1::Entry& entry,
   return absl::OkStatus();
 }
 
-absl::StatusOr<bool> Applier::RegionCovers(WriteTxn& txn, const std::string& ancestor,
-                                           const std::string& region) {
-  if (region.empty()) return false;
-  if (ancestor == region) return true;
-  PACTO_ASSIGN_OR_RETURN(std::vector<std::string> chain, structure_.RegionChain(txn, region));
-  return std::find(chain.begin(), chain.end(), ancestor) != chain.end();
+absl::StatusOr<bool> Applier::RegionCovers(
+    WriteTxn& txn, const std::string& ancestor, const std::string& region,
+    const std::map<std::string, std::string>* pending_regions) {
+  std::string current = region;
+  std::vector<std::string> seen;  // a cycle in pending parents is cut where it repeats
+  while (!current.empty() && std::find(seen.begin(), seen.end(), current) == seen.end()) {
+    if (current == ancestor) return true;
+    seen.push_back(current);
+    if (pending_regions != nullptr) {
+      auto pending = pending_regions->find(current);
+      if (pending != pending_regions->end()) {
+        current = pending->second;
+        continue;
+      }
+    }
+    PACTO_ASSIGN_OR_RETURN(std::vector<std::string> chain, structure_.RegionChain(txn, current));
+    return std::find(chain.begin(), chain.end(), ancestor) != chain.end();
+  }
+  return false;
 }
 
 absl::StatusOr<std::string> Applier::HomeRegionOf(WriteTxn& txn, const v1::Op& op) {

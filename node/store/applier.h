@@ -72,7 +72,9 @@ class Applier {
 
   // ValidateOps, BeginEntry, every op, EndEntry. `applied` says whether the entry was
   // new here. In secure mode the entry must also pass VerifyOrigin (skipped when the
-  // caller already did and passes the `verified_region` it returned) and CheckRegions.
+  // caller already authenticated it — by its signature, or by a later entry's through
+  // the hash chain, entry_chain.h — and passes its origin's certified region) and
+  // CheckRegions.
   absl::Status ApplyEntry(WriteTxn& txn, const v1::Entry& entry, bool* applied,
                           const std::string* verified_region = nullptr);
 
@@ -86,8 +88,11 @@ class Applier {
 
   // Secure mode (a no-op without an authenticator): every op's home region is covered
   // by `region` (the origin's, from VerifyOrigin) and agrees with what the op writes,
-  // as far as this node's records tell. PERMISSION_DENIED otherwise.
-  absl::Status CheckRegions(WriteTxn& txn, const v1::Entry& entry, const std::string& region);
+  // as far as this node's records tell. PERMISSION_DENIED otherwise. `pending_regions`
+  // (region code → parent), when given, are regions written by entries not applied
+  // yet that come before this one: a batch checked whole before it lands.
+  absl::Status CheckRegions(WriteTxn& txn, const v1::Entry& entry, const std::string& region,
+                            const std::map<std::string, std::string>* pending_regions = nullptr);
 
   // The prev_hash the origin's entry `seq` must carry here, or nullopt when the entry
   // before it reached this node inside a snapshot (which carries no signatures): the
@@ -122,7 +127,8 @@ class Applier {
  private:
   // Whether `ancestor` is `region` or one of its ancestors, as this node knows them.
   absl::StatusOr<bool> RegionCovers(WriteTxn& txn, const std::string& ancestor,
-                                    const std::string& region);
+                                    const std::string& region,
+                                    const std::map<std::string, std::string>* pending_regions);
   // The region an op's write touches, as its value or the record here says.
   absl::StatusOr<std::string> HomeRegionOf(WriteTxn& txn, const v1::Op& op);
 

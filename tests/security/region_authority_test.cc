@@ -276,6 +276,22 @@ TEST_F(RegionAuthorityTest, WritesInsideTheOriginsRegionTravelEverywhere) {
   EXPECT_TRUE(Has(*sc_, chapter));
 }
 
+// A region and what is written under it travel in one batch: the region counts for
+// the entries after it before it is applied (docs/OPERATIONS.md had this refused).
+TEST_F(RegionAuthorityTest, ARegionTreeReplicatedWholeIsTaken) {
+  ASSERT_TRUE(certs_.ok()) << certs_.error();
+  nat_ = &Open("nat", "BO");
+  lp_ = &Open("lp", "BO-LP");
+  AddRegion(*nat_, "BO", "");
+  AddRegion(*nat_, "BO-LP", "BO");
+  AddRegion(*nat_, "BO-LP-OMA", "BO-LP");
+  AddRegion(*nat_, "BO-LP-OMA-1", "BO-LP-OMA");
+  const std::string chapter = AddChapter(*nat_, "BO-LP-OMA-1");
+  absl::Status pulled = Sync(*lp_, *nat_);
+  ASSERT_TRUE(pulled.ok()) << pulled;
+  EXPECT_TRUE(Has(*lp_, chapter));
+}
+
 TEST_F(RegionAuthorityTest, ARogueWriteOutsideItsRegionIsRefusedAndNeverForwarded) {
   ASSERT_TRUE(certs_.ok()) << certs_.error();
   Federation();
