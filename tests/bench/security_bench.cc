@@ -5,7 +5,14 @@
 // do-nothing RPC on the plaintext node as the ceiling. The ratio column is each
 // throughput over the plaintext enrolment rate (issue #5's goal: all on >= 0.75).
 //
-//   build/tests/bench/security_bench [--callers 16] [--seconds 5] [--dir /tmp]
+// Then catch-up, in development mode and with everything on (mutual TLS between the
+// nodes, every entry signed by its origin and checked by the receiver, encryption at
+// rest on both): one node takes --catchup-writes enrolments (one log entry, so one
+// signature, each), then a fresh node joins with it as its only peer, and the time
+// until both digests agree gives entries/s (goal: all on >= 0.65 of development).
+//
+//   build/tests/bench/security_bench [--callers 16] [--seconds 5] [--catchup-writes 50000]
+//                                    [--dir /tmp]
 #include <atomic>
 #include <cstdio>
 #include <iostream>
@@ -79,39 +86,54 @@ struct Setup {
   bool encryption;  // data at rest
 };
 
+// Starts node `name` (its certificate in `certs`) as `setup` says, data under `dir`.
+absl::StatusOr<std::unique_ptr<NodeProcess>> StartNode(const Setup& setup,
+                                                       const FederationCerts& certs,
+                                                       const std::string& name,
+                                                       const ScratchDir& dir,
+                                                       std::vector<std::string> flags) {
+  if (setup.tls) {
+    std::vector<std::string> tls = certs.NodeFlags(name);
+    flags.insert(flags.end(), tls.begin(), tls.end());
+  }
+  if (setup.encryption) {
+    WriteFile(dir.Sub(name + ".key"),
+              "8f1e2d3c4b5a69788796a5b4c3d2e1f00f1e2d3c4b5a69788796a5b4c3d2e1f0\n");
+    flags.insert(flags.end(), {"--encryption-key-file", dir.Sub(name + ".key")});
+  }
+  return NodeProcess::Start(
+      {.data_dir = dir.Sub(name), .node_id = name, .region = "BO", .extra_args = flags});
+}
+
+// A client of `address` with its own connection; with `setup.tls`, the client
+// certificate and a token of `role`.
+std::unique_ptr<Client> Connect(const Setup& setup, const FederationCerts& certs,
+                                const std::string& address, const std::string& role) {
+  ClientOptions options;
+  options.address = address;
+  options.own_connection = true;
+  if (setup.tls) {
+    options.ca_file = certs.File("ca.crt");
+    options.cert_file = certs.File("client.crt");
+    options.key_file = certs.File("client.key");
+    options.token = certs.Token(role, "BO", absl::Hours(1), "bench");
+  }
+  return *Client::Connect(options);
+}
+
 // Starts a node as `setup` says and measures enrolment; `ceiling`, when set, also
 // gets the do-nothing RPC of this node.
 Result Run(const Setup& setup, const FederationCerts& certs, int callers, double seconds,
            Result* ceiling) {
   ScratchDir dir;
-  std::vector<std::string> flags = {"--http", "off"};
-  if (setup.tls) {
-    std::vector<std::string> tls = certs.NodeFlags("bench");
-    flags.insert(flags.end(), tls.begin(), tls.end());
-  }
-  if (setup.encryption) {
-    WriteFile(dir.Sub("key"), "8f1e2d3c4b5a69788796a5b4c3d2e1f00f1e2d3c4b5a69788796a5b4c3d2e1f0\n");
-    flags.insert(flags.end(), {"--encryption-key-file", dir.Sub("key")});
-  }
-  absl::StatusOr<std::unique_ptr<NodeProcess>> node = NodeProcess::Start(
-      {.data_dir = dir.Sub("data"), .node_id = "bench", .region = "BO", .extra_args = flags});
+  absl::StatusOr<std::unique_ptr<NodeProcess>> node =
+      StartNode(setup, certs, "bench", dir, {"--http", "off"});
   if (!node.ok()) {
     std::cerr << node.status() << "\n";
     return Result();
   }
   const std::string address = (*node)->address();
-  auto connect = [&] {
-    ClientOptions options;
-    options.address = address;
-    options.own_connection = true;
-    if (setup.tls) {
-      options.ca_file = certs.File("ca.crt");
-      options.cert_file = certs.File("client.crt");
-      options.key_file = certs.File("client.key");
-      options.token = certs.Token("enroller", "BO", absl::Hours(1), "bench");
-    }
-    return *Client::Connect(options);
-  };
+  auto connect = [&] { return Connect(setup, certs, address, "enroller"); };
   const std::vector<std::string> chapters = BuildFederation(*connect(), 100);
 
   if (ceiling != nullptr) {
@@ -144,12 +166,82 @@ Result Run(const Setup& setup, const FederationCerts& certs, int callers, double
   return enrol;
 }
 
+struct CatchUp {
+  double rate = 0;     // entries/s
+  double seconds = 0;  // from the fresh node's start to equal digests
+  uint64_t entries = 0;
+  bool ok = false;
+};
+
+// `writes` enrolments (one entry each) from `callers` threads on one node, then a
+// fresh node that has it as its only peer: the time until their digests agree.
+CatchUp MeasureCatchUp(const Setup& setup, const FederationCerts& certs, int callers,
+                       uint64_t writes) {
+  CatchUp out;
+  ScratchDir dir;
+  absl::StatusOr<std::unique_ptr<NodeProcess>> source =
+      StartNode(setup, certs, "bench", dir, {"--http", "off"});
+  if (!source.ok()) {
+    std::cerr << source.status() << "\n";
+    return out;
+  }
+  const std::vector<std::string> chapters =
+      BuildFederation(*Connect(setup, certs, (*source)->address(), "enroller"), 100);
+  std::atomic<uint64_t> next{0};
+  std::vector<std::thread> threads;
+  for (int c = 0; c < callers; ++c) {
+    threads.emplace_back([&] {
+      std::unique_ptr<Client> client = Connect(setup, certs, (*source)->address(), "enroller");
+      for (uint64_t i = next++; i < writes; i = next++) {
+        v1::EnrolMemberRequest request;
+        request.set_chapter(chapters[i % chapters.size()]);
+        request.set_name(absl::StrCat("Persona ", i, " Quispe"));
+        request.set_national_id(absl::StrCat(40000000 + i));
+        request.set_birth_date("1990-01-01");
+        if (!client->EnrolMember(request).ok()) std::cerr << "enrolment failed\n";
+      }
+    });
+  }
+  for (std::thread& t : threads) t.join();
+  std::unique_ptr<Client> operator_a = Connect(setup, certs, (*source)->address(), "operator");
+  absl::StatusOr<v1::StatusResponse> before = operator_a->Status(v1::StatusRequest());
+  if (!before.ok()) {
+    std::cerr << before.status() << "\n";
+    return out;
+  }
+  for (const auto& [origin, seq] : before->version_vector()) out.entries += seq;
+
+  const double start = Now();
+  absl::StatusOr<std::unique_ptr<NodeProcess>> fresh =
+      StartNode(setup, certs, "fresh", dir,
+                {"--http", "off", "--sync-interval", "200ms", "--peers", (*source)->address()});
+  if (!fresh.ok()) {
+    std::cerr << fresh.status() << "\n";
+    return out;
+  }
+  std::unique_ptr<Client> operator_b = Connect(setup, certs, (*fresh)->address(), "operator");
+  while (Now() - start < 1800) {
+    absl::StatusOr<v1::StatusResponse> b = operator_b->Status(v1::StatusRequest());
+    if (b.ok() && b->digest() == before->digest()) {
+      out.seconds = Now() - start;
+      out.rate = out.entries / out.seconds;
+      out.ok = true;
+      break;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  (*fresh)->Kill();
+  (*source)->Kill();
+  return out;
+}
+
 int Main(int argc, char** argv) {
   const int callers = std::stoi(Flag(argc, argv, "callers", "16"));
   const double seconds = std::stod(Flag(argc, argv, "seconds", "5"));
   setenv("TEST_TMPDIR", Flag(argc, argv, "dir", "/tmp").c_str(), 1);
   ScratchDir dir;
-  FederationCerts certs(dir.Sub("certs"), {"bench:BO"});
+  const uint64_t catchup_writes = std::stoull(Flag(argc, argv, "catchup-writes", "50000"));
+  FederationCerts certs(dir.Sub("certs"), {"bench:BO", "fresh:BO"});
   if (!certs.ok()) {
     std::cerr << certs.error() << "\n";
     return 1;
@@ -176,6 +268,23 @@ int Main(int argc, char** argv) {
   row("do-nothing RPC (health check, plaintext)", nothing);
   for (size_t i = 0; i < results.size(); ++i) {
     row(absl::StrCat("EnrolMember, ", setups[i].name), results[i]);
+  }
+
+  const Setup catchups[] = {setups[0], setups[3]};
+  std::vector<CatchUp> caught;
+  for (const Setup& setup : catchups) {
+    caught.push_back(MeasureCatchUp(setup, certs, callers, catchup_writes));
+  }
+  std::cout << "\nCatch-up: a fresh node pulls " << catchup_writes
+            << " enrolments (one entry each) from its only peer\n\n";
+  Row({"measure", "entries", "seconds", "entries/s", "ratio"});
+  Row({"---", "---", "---", "---", "---"});
+  for (size_t i = 0; i < caught.size(); ++i) {
+    const CatchUp& c = caught[i];
+    Row({absl::StrCat("catch-up, ", catchups[i].name), absl::StrCat(c.entries),
+         absl::StrFormat("%.2f", c.seconds), absl::StrFormat("%.0f", c.rate),
+         absl::StrFormat("%.2f", caught[0].rate > 0 ? c.rate / caught[0].rate : 0)});
+    if (!c.ok) std::cout << "\ncatch-up failed: " << catchups[i].name << "\n";
   }
   uint64_t errors = nothing.errors;
   for (const Result& r : results) errors += r.errors;
