@@ -1,10 +1,12 @@
 #include "node/replication/pull_session.h"
 
+#include <optional>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "common/status_macros.h"
+#include "node/base/log.h"
 #include "node/replication/batch_apply.h"
 #include "node/replication/snapshot.h"
 #include "node/store/committed_state.h"
@@ -127,8 +129,15 @@ absl::StatusOr<SessionOutcome> PullFrom(Replica& replica, PeerDirectory& peers,
                                         Transport& transport, const std::string& address,
                                         const SessionOptions& options) {
   absl::StatusOr<SessionOutcome> outcome = Pull(replica, peers, transport, address, options);
-  if (!outcome.ok() && options.rejections != nullptr) {
-    options.rejections->Count(outcome.status(), address);
+  if (!outcome.ok()) {
+    if (std::optional<Rejection> reason = RejectionOf(outcome.status())) {
+      if (options.rejections != nullptr) options.rejections->Count(outcome.status());
+      // Messages name entries and records by id and region, never person data.
+      LogWarning("refused a replicated entry",
+                 {{"peer", address},
+                  {"reason", std::string(RejectionName(*reason))},
+                  {"error", std::string(outcome.status().message())}});
+    }
   }
   return outcome;
 }

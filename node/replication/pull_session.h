@@ -33,8 +33,8 @@ struct SessionOptions {
   uint32_t max_chunk_bytes = 0;  // of a snapshot; 0: the peer's default
   // How many snapshot-then-pull rounds one session may take before giving up.
   int max_rounds = 3;
-  // Counts and logs what the peer sent that this node refused (rejection.h); may be
-  // null. Must outlive the call.
+  // Counts what the peer sent that this node refused (rejection.h; every refusal is
+  // logged too); may be null. Must outlive the call.
   RejectionCounts* rejections = nullptr;
 };
 

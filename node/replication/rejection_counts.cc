@@ -1,17 +1,11 @@
 #include "node/replication/rejection_counts.h"
 
-#include "node/base/log.h"
-
 namespace pacto {
 
-bool RejectionCounts::Count(const absl::Status& status, const std::string& peer) {
+bool RejectionCounts::Count(const absl::Status& status) {
   std::optional<Rejection> reason = RejectionOf(status);
   if (!reason.has_value()) return false;
   counts_[static_cast<size_t>(*reason)].fetch_add(1, std::memory_order_relaxed);
-  // Messages name entries and records by id and region, never person data.
-  LogWarning("refused replicated data", {{"peer", peer},
-                                         {"reason", std::string(RejectionName(*reason))},
-                                         {"error", std::string(status.message())}});
   return true;
 }
 

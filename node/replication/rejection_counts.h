@@ -20,8 +20,8 @@ namespace pacto {
 
 class RejectionCounts {
  public:
-  // Counts `status` and logs it with `peer` when it is a refusal; false otherwise.
-  bool Count(const absl::Status& status, const std::string& peer);
+  // Counts `status` when it is a refusal; false otherwise.
+  bool Count(const absl::Status& status);
 
   // Every reason with its count, zeros included, in kAllRejections order.
   std::vector<std::pair<std::string, uint64_t>> Get() const;
