@@ -568,15 +568,6 @@ cmd_up() {
   say "  all three answer"
 
   step "demo federation (loaded into the national node bo-1, replicated to the others)"
-  # The region tree goes out a level at a time, each replicated before the next: a node
-  # refuses a tree it receives whole (docs/OPERATIONS.md, "Known problems").
-  local levels
-  if ! cli bo-1 operator --json report summary | grep -q '"chapters":[1-9]'; then
-    for levels in 2 3; do
-      demo --region-levels "$levels"
-      wait_converged >/dev/null
-    done
-  fi
   demo
   wait_converged
 
