@@ -233,6 +233,7 @@ void Registry::ImportRows(std::vector<v1::ImportRow> rows, const std::string& pr
   out->set_rejected(out->errors_size());
   if (valid.empty()) return done(absl::OkStatus());
 
+  const size_t row_count = valid.size();
   Submit(
       [valid = std::move(valid), out](WriteContext& ctx) -> absl::Status {
         for (const Row& row : valid) {
@@ -253,7 +254,7 @@ void Registry::ImportRows(std::vector<v1::ImportRow> rows, const std::string& pr
         }
         return absl::OkStatus();
       },
-      principal, std::move(done));
+      principal, std::move(done), row_count);
 }
 
 }  // namespace pacto

@@ -76,8 +76,9 @@ class Registry {
       const v1::ListFormationRequest& req) const;
 
  private:
-  // Queues `work`; when it fails before running, `done` gets the error at once.
-  void Submit(CommitPipeline::Work work, const std::string& principal, Done done);
+  // Queues `work` (`rows` records' worth of writes: CommitPipeline::Submit); when it
+  // fails before running, `done` gets the error at once.
+  void Submit(CommitPipeline::Work work, const std::string& principal, Done done, size_t rows = 1);
 
   Database* const db_;
   CommitPipeline* const pipeline_;

@@ -23,7 +23,9 @@ namespace pacto {
 
 class ImportReactor final : public grpc::ServerReadReactor<v1::ImportMembersRequest> {
  public:
-  static constexpr int kMaxBatchesInFlight = 4;
+  // Enough that batches queue up for the next commit group while one group commits:
+  // with 4 (one group's worth) applying waited for every commit, and a core idled.
+  static constexpr int kMaxBatchesInFlight = 16;
   static constexpr int kMaxRowsPerMessage = 10000;
 
   // `who` was authorized for the call by `guard`; both pointers must outlive the call.

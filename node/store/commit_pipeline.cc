@@ -46,11 +46,12 @@ CommitPipeline::CommitPipeline(Database* db, Applier* applier, HybridClock* hlc,
 
 CommitPipeline::~CommitPipeline() { Stop(); }
 
-void CommitPipeline::Submit(Work work, std::string principal, Done done) {
+void CommitPipeline::Submit(Work work, std::string principal, Done done, size_t rows) {
   {
     absl::MutexLock lock(&mu_);
     if (!stopping_) {
-      queue_.push_back(Item{std::move(work), std::move(principal), std::move(done)});
+      queued_rows_ += rows;
+      queue_.push_back(Item{std::move(work), std::move(principal), std::move(done), rows});
       return;
     }
   }
@@ -123,16 +124,19 @@ void CommitPipeline::ApplyLoop() {
           this));
       if (queue_.empty()) break;  // stopping, and everything queued has been applied
       // A small queue while a group commits: let it grow until that commit ends, so
-      // closed-loop writers share one sync instead of splitting into two groups.
-      if (queue_.size() < options_.max_group_items / 8) {
+      // closed-loop writers share one sync instead of splitting into two groups. A
+      // queue of many rows (import batches) is applied at once, on top of the
+      // committing group: that is what keeps both cores busy during a bulk load.
+      if (queued_rows_ < options_.max_group_items / 8) {
         mu_.Await(absl::Condition(
             +[](CommitPipeline* p) ABSL_EXCLUSIVE_LOCKS_REQUIRED(p->mu_) {
               return !p->committing_.has_value() ||
-                     p->queue_.size() >= p->options_.max_group_items / 8;
+                     p->queued_rows_ >= p->options_.max_group_items / 8;
             },
             this));
       }
       while (!queue_.empty() && group.items.size() < options_.max_group_items) {
+        queued_rows_ -= queue_.front().rows;
         group.items.push_back(std::move(queue_.front()));
         queue_.pop_front();
       }
@@ -149,7 +153,10 @@ void CommitPipeline::ApplyLoop() {
     ApplyGroup(group, &rest);
     if (!rest.empty()) {
       absl::MutexLock lock(&mu_);
-      for (auto it = rest.rbegin(); it != rest.rend(); ++it) queue_.push_front(std::move(*it));
+      for (auto it = rest.rbegin(); it != rest.rend(); ++it) {
+        queued_rows_ += it->rows;
+        queue_.push_front(std::move(*it));
+      }
     }
 
     const bool previous_failed = WaitForCommitSlot();

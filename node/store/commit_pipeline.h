@@ -91,8 +91,10 @@ class CommitPipeline {
 
   // Queues `work`; `done` runs on the pipeline thread once the work's writes are
   // durable (OK) or it failed. `principal` is recorded as the writer of its entry.
-  // After Stop, `done` gets UNAVAILABLE at once.
-  void Submit(Work work, std::string principal, Done done);
+  // `rows` says how many records' worth of writes the work makes (an import batch is
+  // many): a queue holding enough rows starts applying at once rather than waiting for
+  // the group being committed to end. After Stop, `done` gets UNAVAILABLE at once.
+  void Submit(Work work, std::string principal, Done done, size_t rows = 1);
 
   // Submit and wait.
   absl::Status Execute(Work work, std::string principal);
@@ -115,6 +117,7 @@ class CommitPipeline {
     Work work;
     std::string principal;
     Done done;
+    size_t rows = 1;
   };
 
   // A group on its way through: applied, then committed.
@@ -145,6 +148,7 @@ class CommitPipeline {
 
   mutable absl::Mutex mu_;
   std::deque<Item> queue_ ABSL_GUARDED_BY(mu_);
+  size_t queued_rows_ ABSL_GUARDED_BY(mu_) = 0;  // the sum of queue_'s rows
   bool stopping_ ABSL_GUARDED_BY(mu_) = false;
   Stats stats_ ABSL_GUARDED_BY(mu_);
   // The hand-off between the threads.
