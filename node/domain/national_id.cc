@@ -49,11 +49,72 @@ FederationKey FederationKey::Development() {
   return FederationKey("pacto-development-federation-key-not-secret-0001");
 }
 
+namespace {
+
+struct MdContextFree {
+  void operator()(EVP_MD_CTX* ctx) const { EVP_MD_CTX_free(ctx); }
+};
+using MdContext = std::unique_ptr<EVP_MD_CTX, MdContextFree>;
+
+constexpr size_t kSha256Block = 64;
+
+}  // namespace
+
+// HMAC(K, m) = H((K' ^ opad) || H((K' ^ ipad) || m)), K' the key padded to a block
+// (hashed first when longer, RFC 2104): the two pad blocks are hashed once, here.
+struct FederationKey::Hmac {
+  const EVP_MD* md = nullptr;
+  MdContext inner, outer;
+};
+
+FederationKey::FederationKey(std::string secret) : secret_(std::move(secret)) {
+  auto hmac = std::make_shared<Hmac>();
+  hmac->md = EVP_MD_fetch(nullptr, "SHA256", nullptr);
+  std::string block = secret_;
+  if (block.size() > kSha256Block) {
+    unsigned char hashed[EVP_MAX_MD_SIZE];
+    unsigned int len = 0;
+    EVP_Digest(block.data(), block.size(), hashed, &len, hmac->md, nullptr);
+    block.assign(reinterpret_cast<char*>(hashed), len);
+  }
+  block.resize(kSha256Block, '\0');
+  std::string ipad = block, opad = block;
+  for (size_t i = 0; i < kSha256Block; ++i) {
+    ipad[i] = static_cast<char>(ipad[i] ^ 0x36);
+    opad[i] = static_cast<char>(opad[i] ^ 0x5c);
+  }
+  hmac->inner.reset(EVP_MD_CTX_new());
+  hmac->outer.reset(EVP_MD_CTX_new());
+  if (hmac->md == nullptr || hmac->inner == nullptr || hmac->outer == nullptr ||
+      EVP_DigestInit_ex(hmac->inner.get(), hmac->md, nullptr) != 1 ||
+      EVP_DigestUpdate(hmac->inner.get(), ipad.data(), ipad.size()) != 1 ||
+      EVP_DigestInit_ex(hmac->outer.get(), hmac->md, nullptr) != 1 ||
+      EVP_DigestUpdate(hmac->outer.get(), opad.data(), opad.size()) != 1) {
+    return;  // PersonId falls back to OpenSSL's HMAC()
+  }
+  hmac_ = std::move(hmac);
+}
+
 std::string FederationKey::PersonId(absl::string_view normalized) const {
   unsigned char mac[EVP_MAX_MD_SIZE];
   unsigned int mac_len = 0;
-  HMAC(EVP_sha256(), secret_.data(), static_cast<int>(secret_.size()),
-       reinterpret_cast<const unsigned char*>(normalized.data()), normalized.size(), mac, &mac_len);
+  thread_local MdContext ctx(EVP_MD_CTX_new());
+  bool done = false;
+  if (hmac_ != nullptr && ctx != nullptr) {
+    unsigned char inner[EVP_MAX_MD_SIZE];
+    unsigned int inner_len = 0;
+    done = EVP_MD_CTX_copy_ex(ctx.get(), hmac_->inner.get()) == 1 &&
+           EVP_DigestUpdate(ctx.get(), normalized.data(), normalized.size()) == 1 &&
+           EVP_DigestFinal_ex(ctx.get(), inner, &inner_len) == 1 &&
+           EVP_MD_CTX_copy_ex(ctx.get(), hmac_->outer.get()) == 1 &&
+           EVP_DigestUpdate(ctx.get(), inner, inner_len) == 1 &&
+           EVP_DigestFinal_ex(ctx.get(), mac, &mac_len) == 1;
+  }
+  if (!done) {
+    HMAC(EVP_sha256(), secret_.data(), static_cast<int>(secret_.size()),
+         reinterpret_cast<const unsigned char*>(normalized.data()), normalized.size(), mac,
+         &mac_len);
+  }
   return IdFromBytes(kPersonPrefix, absl::string_view(reinterpret_cast<char*>(mac), 10));
 }
 

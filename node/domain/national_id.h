@@ -7,6 +7,7 @@
 #ifndef PACTO_NODE_DOMAIN_NATIONAL_ID_H_
 #define PACTO_NODE_DOMAIN_NATIONAL_ID_H_
 
+#include <memory>
 #include <string>
 
 #include "absl/status/statusor.h"
@@ -30,8 +31,13 @@ class FederationKey {
   std::string PersonId(absl::string_view normalized) const;
 
  private:
-  explicit FederationKey(std::string secret) : secret_(std::move(secret)) {}
+  // HMAC-SHA256 with the key's inner and outer pads already hashed: every enrolment
+  // derives an id, and OpenSSL 3's one-shot HMAC() sets up the algorithm and a MAC
+  // context each call, several times the cost of the hashing itself.
+  struct Hmac;
+  explicit FederationKey(std::string secret);
   std::string secret_;
+  std::shared_ptr<const Hmac> hmac_;  // immutable, shared by copies
 };
 
 }  // namespace pacto

@@ -1,13 +1,12 @@
 #include "node/store/digest.h"
 
-#include <openssl/evp.h>
-
 #include <algorithm>
 #include <vector>
 
 #include "absl/strings/escaping.h"
 #include "node/store/keys.h"
 #include "node/store/record_state.h"
+#include "node/store/sha256.h"
 
 namespace pacto {
 namespace {
@@ -47,22 +46,29 @@ std::string Digest::ToHex() const { return absl::BytesToHexString(Encode()); }
 
 Digest RecordDigest(absl::string_view record_key, const v1::RecordState& state) {
   if (!IsLive(state)) return Digest();
+  // Almost every record holds one version: no sorting, and the buffer is reused.
+  const v1::Version* one = state.versions_size() == 1 ? &state.versions(0) : nullptr;
   std::vector<const v1::Version*> versions;
-  for (const auto& v : state.versions()) versions.push_back(&v);
-  std::sort(versions.begin(), versions.end(),
-            [](const v1::Version* a, const v1::Version* b) { return DotLess(a->dot(), b->dot()); });
-  std::string canonical;
+  if (one == nullptr) {
+    for (const auto& v : state.versions()) versions.push_back(&v);
+    std::sort(versions.begin(), versions.end(), [](const v1::Version* a, const v1::Version* b) {
+      return DotLess(a->dot(), b->dot());
+    });
+  }
+  thread_local std::string canonical;
+  canonical.clear();
   AppendField(&canonical, record_key);
-  for (const v1::Version* v : versions) {
+  auto append = [](const v1::Version* v) {
     AppendField(&canonical, v->dot().origin());
     PutBigEndian64(&canonical, v->dot().seq());
     PutBigEndian64(&canonical, v->hlc());
     PutBigEndian64(&canonical, static_cast<uint64_t>(v->kind()));
     AppendField(&canonical, v->value());
-  }
-  unsigned char hash[EVP_MAX_MD_SIZE];
-  unsigned int len = 0;
-  EVP_Digest(canonical.data(), canonical.size(), hash, &len, EVP_sha256(), nullptr);
+  };
+  if (one != nullptr) append(one);
+  for (const v1::Version* v : versions) append(v);
+  unsigned char hash[kSha256Bytes];
+  Sha256Into(canonical, hash);
   return Digest::Decode(absl::string_view(reinterpret_cast<char*>(hash), 16));
 }
 

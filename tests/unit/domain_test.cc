@@ -1,4 +1,7 @@
 // Unit tests of node/domain: dates, free text, vocabularies, ids and national ids.
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
+
 #include <fstream>
 #include <set>
 #include <string>
@@ -395,6 +398,34 @@ TEST(NationalIdTest, PersonIdIsKeyedAndOpaque) {
   ASSERT_TRUE(other.ok()) << other.status();
   EXPECT_NE(other->PersonId(number), id);  // another federation derives another id
   EXPECT_EQ(other->PersonId(number), other->PersonId(number));
+}
+
+// The derivation is HMAC-SHA256 as RFC 2104 defines it (ids must not change when the
+// code computing them does): checked against OpenSSL's HMAC(), for a key shorter
+// than a SHA-256 block and for one longer (hashed first).
+TEST(NationalIdTest, PersonIdIsHmacSha256OfTheNumber) {
+  auto expected = [](const std::string& secret, const std::string& number) {
+    unsigned char mac[EVP_MAX_MD_SIZE];
+    unsigned int len = 0;
+    HMAC(EVP_sha256(), secret.data(), static_cast<int>(secret.size()),
+         reinterpret_cast<const unsigned char*>(number.data()), number.size(), mac, &len);
+    return IdFromBytes(kPersonPrefix, absl::string_view(reinterpret_cast<char*>(mac), 10));
+  };
+  const std::string number = *NormalizeNationalId("98765432");
+  EXPECT_EQ(FederationKey::Development().PersonId(number),
+            expected("pacto-development-federation-key-not-secret-0001", number));
+
+  TempDir dir;
+  const std::string path = dir.Sub("long.key");
+  const std::string long_secret(100, 'k');
+  {
+    std::ofstream out(path);
+    out << long_secret << "\n";
+  }
+  absl::StatusOr<FederationKey> long_key = FederationKey::FromFile(path);
+  ASSERT_TRUE(long_key.ok()) << long_key.status();
+  EXPECT_EQ(long_key->PersonId(number), expected(long_secret, number));
+  EXPECT_EQ(long_key->PersonId("A1B2"), expected(long_secret, "A1B2"));
 }
 
 TEST(NationalIdTest, KeyFileMustHoldEnoughSecret) {
