@@ -70,9 +70,10 @@ absl::Status ApplyEnrolment(WriteContext& ctx, const Enrolment& e, v1::Membershi
                               " was removed; it is not imported again"));
     }
   }
-  PACTO_ASSIGN_OR_RETURN(v1::Chapter chapter,
-                         LoadLive<v1::Chapter>(ctx.txn(), v1::RECORD_TYPE_CHAPTER, e.chapter,
-                                               "chapter", Ref::kReferenced));
+  PACTO_ASSIGN_OR_RETURN(StructureCache::ChapterInfo chapter,
+                         ctx.applier().ChapterInfo(ctx.txn(), e.chapter));
+  if (!chapter.live)
+    return MissingRecord(v1::RECORD_TYPE_CHAPTER, "chapter", e.chapter, Ref::kReferenced);
   v1::Person person;
   bool known = false;
   if (!e.person_id.empty()) {
@@ -81,11 +82,11 @@ absl::Status ApplyEnrolment(WriteContext& ctx, const Enrolment& e, v1::Membershi
   }
   if (known) {
     PACTO_ASSIGN_OR_RETURN(std::string existing,
-                           ActiveMembershipIn(ctx.txn(), person.id(), chapter.id()));
+                           ActiveMembershipIn(ctx.txn(), person.id(), e.chapter));
     if (!existing.empty()) {
       return absl::AlreadyExistsError(
-          absl::StrCat("national_id: this person is already an active member of ", chapter.id(),
-                       " (", existing, ")"));
+          absl::StrCat("national_id: this person is already an active member of ", e.chapter, " (",
+                       existing, ")"));
     }
   } else {
     person.set_id(e.person_id.empty() ? NewId(kPersonPrefix) : e.person_id);
@@ -97,17 +98,16 @@ absl::Status ApplyEnrolment(WriteContext& ctx, const Enrolment& e, v1::Membershi
   v1::Membership membership;
   membership.set_id(e.membership_id.empty() ? NewId(kMembershipPrefix) : e.membership_id);
   membership.set_person_id(person.id());
-  membership.set_chapter_id(chapter.id());
+  membership.set_chapter_id(e.chapter);
   membership.set_since(e.since.empty() ? FormatDate(ctx.today()) : e.since);
   membership.set_status("active");
 
   // The person is written with every enrolment, even unchanged: if another region
   // erases them concurrently, this version survives the erasure (record_state.h) and
   // the new membership keeps its person.
+  PACTO_RETURN_IF_ERROR(EmitPut(ctx, v1::RECORD_TYPE_PERSON, person.id(), person, chapter.region));
   PACTO_RETURN_IF_ERROR(
-      EmitPut(ctx, v1::RECORD_TYPE_PERSON, person.id(), person, chapter.region()));
-  PACTO_RETURN_IF_ERROR(
-      EmitPut(ctx, v1::RECORD_TYPE_MEMBERSHIP, membership.id(), membership, chapter.region()));
+      EmitPut(ctx, v1::RECORD_TYPE_MEMBERSHIP, membership.id(), membership, chapter.region));
   *out = std::move(membership);
   *out->mutable_person() = std::move(person);
   return absl::OkStatus();

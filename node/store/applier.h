@@ -116,6 +116,13 @@ class Applier {
   // Puts tallies, digest, version vector and log cursor into `txn`.
   void FlushTo(WriteTxn& txn);
 
+  // A chapter's liveness, region, level and sector as of this point of the apply
+  // path (cached; see structure_cache.h): what writes that merely reference a
+  // chapter need, without decoding its record each time.
+  absl::StatusOr<StructureCache::ChapterInfo> ChapterInfo(WriteTxn& txn, const std::string& id) {
+    return structure_.Chapter(txn, id);
+  }
+
   bool entry_open() const { return open_.has_value(); }
   // Whether entries are signed and checked (an authenticator was given).
   bool secure() const { return authenticator_ != nullptr; }
