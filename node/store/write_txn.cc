@@ -1,10 +1,42 @@
 #include "node/store/write_txn.h"
 
+#include <cstring>
 #include <memory>
 
 #include "node/store/keys.h"
 
 namespace pacto {
+
+absl::string_view WriteTxn::Arena::Copy(absl::string_view bytes) {
+  if (bytes.empty()) return absl::string_view();
+  char* out;
+  if (bytes.size() > kBlock / 8) {
+    // A large value gets a block of its own.
+    large_.push_back(std::make_unique<char[]>(bytes.size()));
+    out = large_.back().get();
+  } else {
+    if (bytes.size() > left_) {
+      if (next_ != nullptr) ++current_;  // else nothing was handed out since Reset
+      if (current_ >= blocks_.size()) blocks_.push_back(std::make_unique<char[]>(kBlock));
+      next_ = blocks_[current_].get();
+      left_ = kBlock;
+    }
+    out = next_;
+    next_ += bytes.size();
+    left_ -= bytes.size();
+  }
+  std::memcpy(out, bytes.data(), bytes.size());
+  return absl::string_view(out, bytes.size());
+}
+
+void WriteTxn::Arena::Reset() {
+  // One block is kept for the next group; a large group's others are given back.
+  large_.clear();
+  if (blocks_.size() > 1) blocks_.resize(1);
+  current_ = 0;
+  next_ = blocks_.empty() ? nullptr : blocks_[0].get();
+  left_ = blocks_.empty() ? 0 : kBlock;
+}
 
 WriteTxn::WriteTxn(Database* db) : db_(db) {}
 
@@ -19,6 +51,17 @@ const WriteTxn::Overlay* WriteTxn::FindOverlay(rocksdb::ColumnFamilyHandle* cf) 
   return id < overlays_.size() && !overlays_[id].empty() ? &overlays_[id] : nullptr;
 }
 
+WriteTxn::Slot& WriteTxn::SlotOf(rocksdb::ColumnFamilyHandle* cf, absl::string_view key) {
+  Overlay& overlay = OverlayOf(cf);
+  auto it = overlay.lower_bound(key);
+  if (it == overlay.end() || it->first != key) {
+    Slot fresh;
+    fresh.state = Slot::kReadAbsent;  // neither written nor holding a value yet
+    it = overlay.emplace_hint(it, arena_.Copy(key), fresh);
+  }
+  return it->second;
+}
+
 absl::StatusOr<bool> WriteTxn::Get(rocksdb::ColumnFamilyHandle* cf, const rocksdb::Slice& key,
                                    std::string* value) {
   for (const WriteTxn* txn = this; txn != nullptr; txn = txn == this ? parent_ : nullptr) {
@@ -26,37 +69,53 @@ absl::StatusOr<bool> WriteTxn::Get(rocksdb::ColumnFamilyHandle* cf, const rocksd
     if (overlay == nullptr) continue;
     auto it = overlay->find(ToView(key));
     if (it != overlay->end()) {
-      if (!it->second) return false;
-      *value = *it->second;
+      if (!it->second.present()) return false;
+      value->assign(it->second.data, it->second.size);
       return true;
     }
   }
   rocksdb::Status s = db_->db()->Get(rocksdb::ReadOptions(), cf, key, value);
-  if (s.IsNotFound()) return false;
-  if (!s.ok()) return FromRocks(s, "reading during apply");
-  return true;
+  if (!s.ok() && !s.IsNotFound()) return FromRocks(s, "reading during apply");
+  if (cf == db_->records() || cf == db_->tallies()) {
+    Slot& slot = SlotOf(cf, ToView(key));
+    if (s.ok()) {
+      absl::string_view copy = arena_.Copy(*value);
+      slot.data = copy.data();
+      slot.size = static_cast<uint32_t>(copy.size());
+      slot.state = Slot::kReadFound;
+    } else {
+      slot.state = Slot::kReadAbsent;
+    }
+  }
+  return s.ok();
 }
 
-void WriteTxn::Put(rocksdb::ColumnFamilyHandle* cf, const rocksdb::Slice& key,
-                   const rocksdb::Slice& value) {
-  auto& slot = OverlayOf(cf)[std::string(key.data(), key.size())];
-  if (slot) bytes_ -= slot->size();
-  slot = std::string(value.data(), value.size());
+void WriteTxn::Write(rocksdb::ColumnFamilyHandle* cf, absl::string_view key, Slot::State state,
+                     absl::string_view value) {
+  Slot& slot = SlotOf(cf, key);
+  if (slot.written()) {
+    bytes_ -= key.size() + slot.size;
+  } else {
+    ++written_keys_;
+  }
+  absl::string_view copy = arena_.Copy(value);
+  slot.data = copy.data();
+  slot.size = static_cast<uint32_t>(copy.size());
+  slot.state = state;
   bytes_ += key.size() + value.size();
   ++writes_;
 }
 
-void WriteTxn::Delete(rocksdb::ColumnFamilyHandle* cf, const rocksdb::Slice& key) {
-  OverlayOf(cf)[std::string(key.data(), key.size())] = std::nullopt;
-  bytes_ += key.size();
-  ++writes_;
+void WriteTxn::Put(rocksdb::ColumnFamilyHandle* cf, const rocksdb::Slice& key,
+                   const rocksdb::Slice& value) {
+  Write(cf, ToView(key), Slot::kPut, ToView(value));
 }
 
-size_t WriteTxn::Count() const {
-  size_t n = 0;
-  for (const Overlay& overlay : overlays_) n += overlay.size();
-  return n;
+void WriteTxn::Delete(rocksdb::ColumnFamilyHandle* cf, const rocksdb::Slice& key) {
+  Write(cf, ToView(key), Slot::kDeleted, absl::string_view());
 }
+
+size_t WriteTxn::Count() const { return written_keys_; }
 
 absl::Status WriteTxn::Scan(rocksdb::ColumnFamilyHandle* cf, const std::string& prefix,
                             const std::function<bool(absl::string_view, absl::string_view)>& fn) {
@@ -71,14 +130,15 @@ absl::Status WriteTxn::ScanRange(
     rocksdb::ColumnFamilyHandle* cf, const std::string& begin, const std::string& end,
     const std::function<bool(absl::string_view, absl::string_view)>& fn) {
   auto in_range = [&](absl::string_view key) { return end.empty() || key < end; };
-  // This group's writes over the parent group's, for the range.
-  Overlay merged;
+  // This group's writes over the parent group's, for the range. Remembered reads are
+  // what the database holds, so the iterator below yields them anyway.
+  absl::btree_map<absl::string_view, const Slot*> merged;
   const Overlay* sources[] = {parent_ != nullptr ? parent_->FindOverlay(cf) : nullptr,
                               FindOverlay(cf)};
   for (const Overlay* source : sources) {
     if (source == nullptr) continue;
     for (auto it = source->lower_bound(begin); it != source->end() && in_range(it->first); ++it) {
-      merged[it->first] = it->second;
+      if (it->second.written()) merged[it->first] = &it->second;
     }
   }
   auto mine = merged.begin();
@@ -90,10 +150,10 @@ absl::Status WriteTxn::ScanRange(
     const bool a = mine != merged.end(), b = theirs_valid();
     if (!a && !b) break;
     // Take the smaller key; on a tie this group's write hides the database's.
-    int order = !a ? 1 : !b ? -1 : absl::string_view(mine->first).compare(ToView(theirs->key()));
+    int order = !a ? 1 : !b ? -1 : mine->first.compare(ToView(theirs->key()));
     if (order <= 0) {
       if (order == 0) theirs->Next();
-      if (mine->second && !fn(mine->first, *mine->second)) break;
+      if (mine->second->present() && !fn(mine->first, mine->second->value())) break;
       ++mine;
     } else {
       if (!fn(ToView(theirs->key()), ToView(theirs->value()))) break;
@@ -111,8 +171,12 @@ absl::Status WriteTxn::Commit(bool sync) {
   for (size_t id = 0; id < overlays_.size(); ++id) {
     if (overlays_[id].empty()) continue;
     rocksdb::ColumnFamilyHandle* cf = db_->FamilyById(static_cast<uint32_t>(id));
-    for (const auto& [key, value] : overlays_[id]) {
-      rocksdb::Status s = value ? batch.Put(cf, key, *value) : batch.Delete(cf, key);
+    for (const auto& [key, slot] : overlays_[id]) {
+      if (!slot.written()) continue;
+      const rocksdb::Slice k(key.data(), key.size());
+      rocksdb::Status s = slot.state == Slot::kPut
+                              ? batch.Put(cf, k, rocksdb::Slice(slot.data, slot.size))
+                              : batch.Delete(cf, k);
       if (!s.ok()) return FromRocks(s, "building a write batch");
     }
   }
@@ -124,7 +188,9 @@ absl::Status WriteTxn::Commit(bool sync) {
 void WriteTxn::Clear() {
   parent_ = nullptr;
   bytes_ = 0;
+  written_keys_ = 0;
   for (Overlay& overlay : overlays_) overlay.clear();
+  arena_.Reset();
 }
 
 }  // namespace pacto

@@ -4,13 +4,21 @@
 // Writes go to an in-memory ordered overlay per column family that reads consult
 // before the database; Commit turns the overlays into one RocksDB WriteBatch, in key
 // order, one write per key. (RocksDB's WriteBatchWithIndex does much the same with a
-// skiplist, at about three times the cost per write on the import path.)
+// skiplist, at about three times the cost per write on the import path.) Keys and
+// values live in an arena freed whole by Clear, so a write allocates nothing of its
+// own and the overlay's nodes stay small.
+//
+// Reads of the records and tallies families that reach the database are remembered
+// (found or absent) until Clear: the apply path reads a record, then reads it again
+// to write it. This is sound because every write to those families goes through the
+// commit pipeline's two WriteTxns, whose writes reads see first (see SetParent).
 //
 // Not thread-safe: owned and used by the commit pipeline's thread.
 #ifndef PACTO_NODE_STORE_WRITE_TXN_H_
 #define PACTO_NODE_STORE_WRITE_TXN_H_
 
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -62,14 +70,47 @@ class WriteTxn {
   Database* database() const { return db_; }
 
  private:
-  using Overlay = absl::btree_map<std::string, std::optional<std::string>>;
+  // A key's state in this group: written (a value or a deletion), or only read from
+  // the database and remembered. Values point into the arena.
+  struct Slot {
+    enum State : uint8_t { kPut, kDeleted, kReadFound, kReadAbsent };
+    const char* data = nullptr;
+    uint32_t size = 0;
+    State state = kPut;
+    bool written() const { return state == kPut || state == kDeleted; }
+    bool present() const { return state == kPut || state == kReadFound; }
+    absl::string_view value() const { return absl::string_view(data, size); }
+  };
+  using Overlay = absl::btree_map<absl::string_view, Slot>;
+
+  // Bump allocation in blocks; Reset keeps the first block for the next group.
+  class Arena {
+   public:
+    absl::string_view Copy(absl::string_view bytes);
+    void Reset();
+
+   private:
+    static constexpr size_t kBlock = 256 << 10;
+    std::vector<std::unique_ptr<char[]>> blocks_;  // kBlock bytes each
+    std::vector<std::unique_ptr<char[]>> large_;   // one value each
+    size_t current_ = 0;                           // the block being filled
+    char* next_ = nullptr;
+    size_t left_ = 0;
+  };
+
   Overlay& OverlayOf(rocksdb::ColumnFamilyHandle* cf);
   const Overlay* FindOverlay(rocksdb::ColumnFamilyHandle* cf) const;
+  // The slot for `key`, inserted (state kPut, no value) when absent.
+  Slot& SlotOf(rocksdb::ColumnFamilyHandle* cf, absl::string_view key);
+  void Write(rocksdb::ColumnFamilyHandle* cf, absl::string_view key, Slot::State state,
+             absl::string_view value);
 
   Database* const db_;
   const WriteTxn* parent_ = nullptr;
   size_t bytes_ = 0;
+  size_t written_keys_ = 0;
   uint64_t writes_ = 0;
+  Arena arena_;
   std::vector<Overlay> overlays_;  // by column family id
 };
 
