@@ -28,10 +28,12 @@ rocksdb::ColumnFamilyOptions FamilyOptions(const std::shared_ptr<rocksdb::Cache>
   cf.write_buffer_size = write_buffer;
   cf.max_write_buffer_number = 3;
   cf.compression = rocksdb::kLZ4Compression;
-  cf.bottommost_compression = rocksdb::kZSTD;
+  cf.bottommost_compression = rocksdb::kLZ4Compression;
   rocksdb::BlockBasedTableOptions table;
   table.block_cache = cache;
-  table.block_size = 16 << 10;
+  // Families read by point lookups at random keys (records, tallies) use small blocks:
+  // once they outgrow the block cache every lookup decompresses a whole block.
+  table.block_size = point_lookups ? 4 << 10 : 16 << 10;
   // Index and filter blocks live with each open table, outside the block cache: in the
   // cache, a large import evicted them and every lookup of a new key re-read and
   // re-checksummed a megabyte of filter. (About 1.25 bytes per key in memory.)
