@@ -2,7 +2,9 @@
 
 #include <openssl/rand.h>
 
+#include <atomic>
 #include <cstdlib>
+#include <cstring>
 
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
@@ -35,6 +37,28 @@ namespace {
 absl::Mutex generator_mu;
 std::function<std::string(absl::string_view)>* test_generator ABSL_GUARDED_BY(generator_mu) =
     nullptr;
+std::atomic<bool> has_test_generator{false};
+
+constexpr size_t kIdBytes = 10;
+
+// Random bytes for ids, drawn from OpenSSL's generator a few kilobytes at a time: one
+// RAND_bytes call per id cost more than the rest of an enrolment's id handling (the
+// generator's per-call locking, fork check and reseed bookkeeping). Per thread, so
+// no lock; a process that forks and goes on making ids without exec would repeat the
+// parent's unused bytes, which no pacto binary does.
+void RandomIdBytes(unsigned char* out) {
+  thread_local unsigned char pool[kIdBytes * 256];
+  thread_local size_t used = sizeof(pool);
+  if (used == sizeof(pool)) {
+    if (RAND_bytes(pool, sizeof(pool)) != 1) {
+      // Without randomness ids could collide across nodes; refuse to go on.
+      std::abort();
+    }
+    used = 0;
+  }
+  std::memcpy(out, pool + used, kIdBytes);
+  used += kIdBytes;
+}
 
 }  // namespace
 
@@ -43,18 +67,16 @@ void SetIdGeneratorForTest(std::function<std::string(absl::string_view prefix)> 
   delete test_generator;
   test_generator =
       generator ? new std::function<std::string(absl::string_view)>(std::move(generator)) : nullptr;
+  has_test_generator.store(test_generator != nullptr, std::memory_order_release);
 }
 
 std::string NewId(absl::string_view prefix) {
-  {
+  if (has_test_generator.load(std::memory_order_acquire)) {
     absl::MutexLock lock(&generator_mu);
     if (test_generator != nullptr) return (*test_generator)(prefix);
   }
-  unsigned char bytes[10];
-  if (RAND_bytes(bytes, sizeof(bytes)) != 1) {
-    // Without randomness ids could collide across nodes; refuse to go on.
-    std::abort();
-  }
+  unsigned char bytes[kIdBytes];
+  RandomIdBytes(bytes);
   return IdFromBytes(prefix, absl::string_view(reinterpret_cast<char*>(bytes), sizeof(bytes)));
 }
 
