@@ -323,8 +323,9 @@ absl::StatusOr<bool> Applier::RegionCovers(
         continue;
       }
     }
-    PACTO_ASSIGN_OR_RETURN(std::vector<std::string> chain, structure_.RegionChain(txn, current));
-    return std::find(chain.begin(), chain.end(), ancestor) != chain.end();
+    PACTO_ASSIGN_OR_RETURN(const std::vector<std::string>* chain,
+                           structure_.RegionChain(txn, current));
+    return std::find(chain->begin(), chain->end(), ancestor) != chain->end();
   }
   return false;
 }

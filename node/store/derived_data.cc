@@ -100,9 +100,9 @@ absl::Status DerivedData::AddChapterCount(WriteTxn& txn, const v1::Chapter& chap
   PACTO_RETURN_IF_ERROR(tallies_->AddCounter(GlobalCounterKey(kChaptersCounter), delta));
   PACTO_RETURN_IF_ERROR(
       tallies_->AddCounter(GlobalCounterKey(LevelCounter(chapter.level())), delta));
-  PACTO_ASSIGN_OR_RETURN(std::vector<std::string> chain,
+  PACTO_ASSIGN_OR_RETURN(const std::vector<std::string>* chain,
                          structure_->RegionChain(txn, chapter.region()));
-  for (const std::string& region : chain) {
+  for (const std::string& region : *chain) {
     PACTO_RETURN_IF_ERROR(tallies_->AddCounter(RegionCounterKey(region, kChaptersCounter), delta));
   }
   if (!chapter.sector().empty()) {
@@ -301,9 +301,9 @@ absl::Status DerivedData::CountMembership(WriteTxn& txn, const std::string& pers
     }
   }
   if (!info.region.empty()) {
-    PACTO_ASSIGN_OR_RETURN(std::vector<std::string> chain,
+    PACTO_ASSIGN_OR_RETURN(const std::vector<std::string>* chain,
                            structure_->RegionChain(txn, info.region));
-    for (const std::string& region : chain) {
+    for (const std::string& region : *chain) {
       v1::RegionTally* r = RegionEntry(&tally, region);
       if (int d = StepActive(r, delta)) {
         PACTO_RETURN_IF_ERROR(tallies_->AddCounter(RegionCounterKey(region, kActiveCounter), d));
@@ -333,8 +333,9 @@ absl::Status DerivedData::CountConnected(WriteTxn& txn, const std::string& perso
     PACTO_RETURN_IF_ERROR(tallies_->AddCounter(GlobalCounterKey(kFederationCounter), d));
   }
   if (!region.empty()) {
-    PACTO_ASSIGN_OR_RETURN(std::vector<std::string> chain, structure_->RegionChain(txn, region));
-    for (const std::string& r : chain) {
+    PACTO_ASSIGN_OR_RETURN(const std::vector<std::string>* chain,
+                           structure_->RegionChain(txn, region));
+    for (const std::string& r : *chain) {
       if (int d = StepConnected(RegionEntry(&tally, r), delta)) {
         PACTO_RETURN_IF_ERROR(tallies_->AddCounter(RegionCounterKey(r, kFederationCounter), d));
       }

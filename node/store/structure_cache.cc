@@ -7,8 +7,10 @@
 
 namespace pacto {
 
-absl::StatusOr<std::vector<std::string>> StructureCache::RegionChain(WriteTxn& txn,
-                                                                     const std::string& code) {
+absl::StatusOr<const std::vector<std::string>*> StructureCache::RegionChain(
+    WriteTxn& txn, const std::string& code) {
+  auto cached = region_chains_.find(code);
+  if (cached != region_chains_.end()) return &cached->second;
   std::vector<std::string> chain;
   std::string current = code;
   while (!current.empty() && std::find(chain.begin(), chain.end(), current) == chain.end()) {
@@ -22,7 +24,7 @@ absl::StatusOr<std::vector<std::string>> StructureCache::RegionChain(WriteTxn& t
     }
     current = it->second;
   }
-  return chain;
+  return &region_chains_.emplace(code, std::move(chain)).first->second;
 }
 
 absl::StatusOr<StructureCache::ChapterInfo> StructureCache::Chapter(WriteTxn& txn,

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
+#include "absl/container/node_hash_map.h"
 #include "absl/status/statusor.h"
 #include "node/store/write_txn.h"
 
@@ -25,22 +26,30 @@ class StructureCache {
   };
 
   // The region and its ancestors, nearest first. A region not (yet) known yields just
-  // itself; a cycle in region parents is cut where it repeats.
-  absl::StatusOr<std::vector<std::string>> RegionChain(WriteTxn& txn, const std::string& code);
+  // itself; a cycle in region parents is cut where it repeats. The chain is cached:
+  // the pointer stays valid until ForgetRegions or Reset.
+  absl::StatusOr<const std::vector<std::string>*> RegionChain(WriteTxn& txn,
+                                                              const std::string& code);
   absl::StatusOr<ChapterInfo> Chapter(WriteTxn& txn, const std::string& id);
 
-  void ForgetRegions() { region_parents_.clear(); }
+  void ForgetRegions() {
+    region_parents_.clear();
+    region_chains_.clear();
+  }
   void ForgetChapter(const std::string& id) { chapters_.erase(id); }
   // Pins what Chapter(id) answers until the next ForgetChapter(id): lets derived
   // data uncount members as things were before a chapter's record changed.
   void PutChapter(const std::string& id, ChapterInfo info) { chapters_[id] = std::move(info); }
   void Reset() {
     region_parents_.clear();
+    region_chains_.clear();
     chapters_.clear();
   }
 
  private:
   absl::flat_hash_map<std::string, std::string> region_parents_;
+  // Node-based: chains handed out stay put while others are added.
+  absl::node_hash_map<std::string, std::vector<std::string>> region_chains_;
   absl::flat_hash_map<std::string, ChapterInfo> chapters_;
 };
 

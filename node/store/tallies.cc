@@ -52,49 +52,59 @@ absl::Status Tallies::AddCounter(const std::string& key, int64_t delta) {
   if (it == counters_.end()) {
     absl::StatusOr<int64_t> stored = ReadCounter(*db_, key);
     if (!stored.ok()) return stored.status();
-    it = counters_.emplace(key, *stored).first;
+    it = counters_.emplace(key, Counter{*stored, false}).first;
   }
-  it->second += delta;
-  dirty_counters_.insert(key);
+  Counter& counter = it->second;
+  counter.value += delta;
+  if (!counter.dirty) {
+    counter.dirty = true;
+    dirty_counters_.emplace_back(&it->first, &counter);
+  }
   return absl::OkStatus();
 }
 
 absl::StatusOr<v1::ChapterTally*> Tallies::Chapter(absl::string_view chapter_id) {
-  std::string key = ChapterTallyKey(chapter_id);
-  auto it = chapters_.find(key);
+  auto it = chapters_.find(chapter_id);
   if (it == chapters_.end()) {
-    v1::ChapterTally tally;
+    ChapterEntry entry;
     std::string value;
-    rocksdb::Status s = db_->db()->Get(rocksdb::ReadOptions(), db_->tallies(), key, &value);
+    rocksdb::Status s =
+        db_->db()->Get(rocksdb::ReadOptions(), db_->tallies(), ChapterTallyKey(chapter_id), &value);
     if (s.ok()) {
-      if (!tally.ParseFromString(value)) {
+      if (!entry.tally.ParseFromString(value)) {
         return absl::DataLossError(absl::StrCat("malformed chapter tally ", chapter_id));
       }
     } else if (!s.IsNotFound()) {
       return FromRocks(s, "reading a chapter tally");
     }
-    it = chapters_.emplace(key, std::move(tally)).first;
+    it = chapters_.emplace(std::string(chapter_id), std::move(entry)).first;
   }
-  dirty_chapters_.insert(key);
-  return &it->second;
+  ChapterEntry& entry = it->second;
+  if (!entry.dirty) {
+    entry.dirty = true;
+    dirty_chapters_.emplace_back(&it->first, &entry);
+  }
+  return &entry.tally;
 }
 
 void Tallies::Flush(WriteTxn& txn) {
-  for (const std::string& key : dirty_counters_) {
-    txn.Put(db_->tallies(), key, EncodeCounter(counters_[key]));
+  for (auto& [key, counter] : dirty_counters_) {
+    txn.Put(db_->tallies(), *key, EncodeCounter(counter->value));
+    counter->dirty = false;
   }
-  for (const std::string& key : dirty_chapters_) {
-    txn.Put(db_->tallies(), key, chapters_[key].SerializeAsString());
+  for (auto& [id, entry] : dirty_chapters_) {
+    txn.Put(db_->tallies(), ChapterTallyKey(*id), entry->tally.SerializeAsString());
+    entry->dirty = false;
   }
   dirty_counters_.clear();
   dirty_chapters_.clear();
 }
 
 void Tallies::Reset() {
-  counters_.clear();
-  chapters_.clear();
   dirty_counters_.clear();
   dirty_chapters_.clear();
+  counters_.clear();
+  chapters_.clear();
 }
 
 }  // namespace pacto

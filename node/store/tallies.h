@@ -17,9 +17,9 @@
 
 #include <cstdint>
 #include <string>
+#include <utility>
+#include <vector>
 
-#include "absl/container/flat_hash_map.h"
-#include "absl/container/flat_hash_set.h"
 #include "absl/container/node_hash_map.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
@@ -61,12 +61,23 @@ class Tallies {
   void Reset();
 
  private:
+  struct Counter {
+    int64_t value = 0;
+    bool dirty = false;
+  };
+  struct ChapterEntry {
+    v1::ChapterTally tally;
+    bool dirty = false;
+  };
+
   Database* const db_;
-  absl::flat_hash_map<std::string, int64_t> counters_;
-  // Node-based so pointers handed out by Chapter() survive later insertions.
-  absl::node_hash_map<std::string, v1::ChapterTally> chapters_;
-  absl::flat_hash_set<std::string> dirty_counters_;
-  absl::flat_hash_set<std::string> dirty_chapters_;
+  // Node-based: the dirty lists point into them. Every row of an import moves a
+  // dozen counters, so a change costs one lookup and a flag, and each dirty counter
+  // is written once per group commit.
+  absl::node_hash_map<std::string, Counter> counters_;       // by key
+  absl::node_hash_map<std::string, ChapterEntry> chapters_;  // by chapter id
+  std::vector<std::pair<const std::string*, Counter*>> dirty_counters_;
+  std::vector<std::pair<const std::string*, ChapterEntry*>> dirty_chapters_;
 };
 
 }  // namespace pacto
