@@ -48,18 +48,19 @@ WriteTxn::Overlay& WriteTxn::OverlayOf(rocksdb::ColumnFamilyHandle* cf) {
 
 const WriteTxn::Overlay* WriteTxn::FindOverlay(rocksdb::ColumnFamilyHandle* cf) const {
   const uint32_t id = cf->GetID();
-  return id < overlays_.size() && !overlays_[id].empty() ? &overlays_[id] : nullptr;
+  return id < overlays_.size() && !overlays_[id].index.empty() ? &overlays_[id] : nullptr;
 }
 
-WriteTxn::Slot& WriteTxn::SlotOf(rocksdb::ColumnFamilyHandle* cf, absl::string_view key) {
-  Overlay& overlay = OverlayOf(cf);
-  auto it = overlay.lower_bound(key);
-  if (it == overlay.end() || it->first != key) {
-    Slot fresh;
-    fresh.state = Slot::kReadAbsent;  // neither written nor holding a value yet
-    it = overlay.emplace_hint(it, arena_.Copy(key), fresh);
+WriteTxn::Slot& WriteTxn::SlotOf(Overlay& overlay, absl::string_view key,
+                                 absl::string_view* key_copy) {
+  auto it = overlay.index.find(key);
+  if (it == overlay.index.end()) {
+    Slot& fresh = slots_.emplace_back();
+    fresh.state = Slot::kReadAbsent;
+    it = overlay.index.emplace(arena_.Copy(key), &fresh).first;
   }
-  return it->second;
+  *key_copy = it->first;
+  return *it->second;
 }
 
 absl::StatusOr<bool> WriteTxn::Get(rocksdb::ColumnFamilyHandle* cf, const rocksdb::Slice& key,
@@ -67,17 +68,19 @@ absl::StatusOr<bool> WriteTxn::Get(rocksdb::ColumnFamilyHandle* cf, const rocksd
   for (const WriteTxn* txn = this; txn != nullptr; txn = txn == this ? parent_ : nullptr) {
     const Overlay* overlay = txn->FindOverlay(cf);
     if (overlay == nullptr) continue;
-    auto it = overlay->find(ToView(key));
-    if (it != overlay->end()) {
-      if (!it->second.present()) return false;
-      value->assign(it->second.data, it->second.size);
+    auto it = overlay->index.find(ToView(key));
+    if (it != overlay->index.end()) {
+      const Slot& slot = *it->second;
+      if (!slot.present()) return false;
+      value->assign(slot.data, slot.size);
       return true;
     }
   }
   rocksdb::Status s = db_->db()->Get(rocksdb::ReadOptions(), cf, key, value);
   if (!s.ok() && !s.IsNotFound()) return FromRocks(s, "reading during apply");
   if (cf == db_->records() || cf == db_->tallies()) {
-    Slot& slot = SlotOf(cf, ToView(key));
+    absl::string_view key_copy;
+    Slot& slot = SlotOf(OverlayOf(cf), ToView(key), &key_copy);
     if (s.ok()) {
       absl::string_view copy = arena_.Copy(*value);
       slot.data = copy.data();
@@ -92,11 +95,14 @@ absl::StatusOr<bool> WriteTxn::Get(rocksdb::ColumnFamilyHandle* cf, const rocksd
 
 void WriteTxn::Write(rocksdb::ColumnFamilyHandle* cf, absl::string_view key, Slot::State state,
                      absl::string_view value) {
-  Slot& slot = SlotOf(cf, key);
+  Overlay& overlay = OverlayOf(cf);
+  absl::string_view key_copy;
+  Slot& slot = SlotOf(overlay, key, &key_copy);
   if (slot.written()) {
     bytes_ -= key.size() + slot.size;
   } else {
     ++written_keys_;
+    overlay.written.emplace(key_copy, &slot);
   }
   absl::string_view copy = arena_.Copy(value);
   slot.data = copy.data();
@@ -137,8 +143,9 @@ absl::Status WriteTxn::ScanRange(
                               FindOverlay(cf)};
   for (const Overlay* source : sources) {
     if (source == nullptr) continue;
-    for (auto it = source->lower_bound(begin); it != source->end() && in_range(it->first); ++it) {
-      if (it->second.written()) merged[it->first] = &it->second;
+    for (auto it = source->written.lower_bound(begin);
+         it != source->written.end() && in_range(it->first); ++it) {
+      merged[it->first] = it->second;
     }
   }
   auto mine = merged.begin();
@@ -169,13 +176,12 @@ absl::Status WriteTxn::Commit(bool sync) {
   // its search path (about twice as cheap as inserting in arrival order).
   rocksdb::WriteBatch batch(bytes_ + 64 * Count() + 64);
   for (size_t id = 0; id < overlays_.size(); ++id) {
-    if (overlays_[id].empty()) continue;
+    if (overlays_[id].written.empty()) continue;
     rocksdb::ColumnFamilyHandle* cf = db_->FamilyById(static_cast<uint32_t>(id));
-    for (const auto& [key, slot] : overlays_[id]) {
-      if (!slot.written()) continue;
+    for (const auto& [key, slot] : overlays_[id].written) {
       const rocksdb::Slice k(key.data(), key.size());
-      rocksdb::Status s = slot.state == Slot::kPut
-                              ? batch.Put(cf, k, rocksdb::Slice(slot.data, slot.size))
+      rocksdb::Status s = slot->state == Slot::kPut
+                              ? batch.Put(cf, k, rocksdb::Slice(slot->data, slot->size))
                               : batch.Delete(cf, k);
       if (!s.ok()) return FromRocks(s, "building a write batch");
     }
@@ -189,7 +195,14 @@ void WriteTxn::Clear() {
   parent_ = nullptr;
   bytes_ = 0;
   written_keys_ = 0;
-  for (Overlay& overlay : overlays_) overlay.clear();
+  for (Overlay& overlay : overlays_) {
+    // Sized for a group like this one, so the next does not rehash as it grows.
+    const size_t keys = overlay.index.size();
+    overlay.index.clear();
+    overlay.index.reserve(keys);
+    overlay.written.clear();
+  }
+  slots_.clear();
   arena_.Reset();
 }
 
