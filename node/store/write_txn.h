@@ -91,7 +91,7 @@ class WriteTxn {
     absl::btree_map<absl::string_view, Slot*> written;
   };
 
-  // Bump allocation in blocks; Reset keeps the first block for the next group.
+  // Bump allocation in blocks, reused group after group.
   class Arena {
    public:
     absl::string_view Copy(absl::string_view bytes);
