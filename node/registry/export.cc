@@ -1,8 +1,14 @@
 #include "node/registry/export.h"
 
+#include <algorithm>
 #include <map>
+#include <memory>
+#include <numeric>
 #include <set>
+#include <string>
+#include <vector>
 
+#include "absl/container/flat_hash_set.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "common/status_macros.h"
@@ -11,18 +17,31 @@
 #include "node/store/read_view.h"
 #include "node/store/record_io.h"
 #include "pacto/v1/model.pb.h"
+#include "rocksdb/db.h"
 
 namespace pacto {
+namespace {
 
-absl::Status ExportMembers(const Database& db, const v1::ExportMembersRequest& request,
-                           const std::function<bool(const v1::ExportMembersResponse&)>& emit,
-                           uint64_t* rows_sent, int batch_rows) {
-  *rows_sent = 0;
-  const std::string code = absl::AsciiStrToUpper(absl::StripAsciiWhitespace(request.region()));
-  if (code.empty()) return absl::InvalidArgumentError("region: must not be empty");
-  ReadView view(&db);
-  // The region's subtree, from the region records.
+// Rows wait for their person in batches this large, so that the persons are read in key
+// order, each block of the persons' keys once per batch rather than once per row; a
+// pending row is ~200 bytes, so the batch bounds the export's memory at a few tens of MB.
+constexpr size_t kPersonBatchRows = 1 << 17;
+
+// Above this share of the registry's chapters, the membership records are read in one
+// ordered scan instead of one random read per row through the chapters' member indexes.
+constexpr size_t kScanShareDenominator = 8;
+
+// The region's subtree as a list of its chapters, and the number of chapters in all.
+struct ExportScope {
+  std::vector<std::string> chapters;  // in region depth-first order
+  size_t all_chapters = 0;
+};
+
+absl::StatusOr<ExportScope> ScopeOf(const ReadView& view, const std::string& code,
+                                    const std::string& asked) {
+  const Database& db = view.db();
   std::map<std::string, std::vector<std::string>> children;
+  std::vector<std::string> regions;
   bool known = false;
   absl::Status bad;
   PACTO_RETURN_IF_ERROR(
@@ -37,15 +56,22 @@ absl::Status ExportMembers(const Database& db, const v1::ExportMembersRequest& r
                   absl::StatusOr<bool> live = DecodeWinner(state, &region);
                   if (live.ok() && *live) {
                     children[region.parent()].emplace_back(id);
+                    regions.emplace_back(id);
                     known |= id == code;
                   }
                   return true;
                 }));
   PACTO_RETURN_IF_ERROR(bad);
-  if (!known)
-    return absl::NotFoundError(absl::StrCat("region: no region '", request.region(), "'"));
+  if (!known) return absl::NotFoundError(absl::StrCat("region: no region '", asked, "'"));
 
-  v1::ExportMembersResponse batch;
+  auto chapters_of = [&](const std::string& region, std::vector<std::string>* out) -> absl::Status {
+    return view.Scan(db.indexes(), IndexPrefix(IndexKind::kChaptersByRegion, region), "",
+                     [&](absl::string_view id, absl::string_view) {
+                       out->emplace_back(id);
+                       return true;
+                     });
+  };
+  ExportScope scope;
   std::vector<std::string> stack = {code};
   std::set<std::string> seen = {code};
   while (!stack.empty()) {
@@ -54,57 +80,193 @@ absl::Status ExportMembers(const Database& db, const v1::ExportMembersRequest& r
     for (const std::string& child : children[region]) {
       if (seen.insert(child).second) stack.push_back(child);
     }
-    std::vector<std::string> chapters;
-    PACTO_RETURN_IF_ERROR(view.Scan(db.indexes(), IndexPrefix(IndexKind::kChaptersByRegion, region),
-                                    "", [&](absl::string_view id, absl::string_view) {
-                                      chapters.emplace_back(id);
-                                      return true;
-                                    }));
-    for (const std::string& chapter : chapters) {
-      absl::Status inner;
-      bool gone = false;
-      PACTO_RETURN_IF_ERROR(
-          view.Scan(db.indexes(), IndexPrefix(IndexKind::kMembersByChapter, chapter), "",
-                    [&](absl::string_view membership_id, absl::string_view mark) {
-                      if (!request.include_ended() && (mark.empty() || mark[0] != kActiveMark))
-                        return true;
-                      v1::Membership m;
-                      absl::StatusOr<bool> live =
-                          ReadLive(view, v1::RECORD_TYPE_MEMBERSHIP, membership_id, &m);
-                      if (!live.ok()) {
-                        inner = live.status();
-                        return false;
-                      }
-                      if (!*live) return true;
-                      v1::Person person;
-                      live = ReadLive(view, v1::RECORD_TYPE_PERSON, m.person_id(), &person);
-                      if (!live.ok()) {
-                        inner = live.status();
-                        return false;
-                      }
-                      v1::ExportRow* row = batch.add_rows();
-                      row->set_chapter(chapter);
-                      row->set_name(person.name());
-                      row->set_national_id(person.national_id());
-                      row->set_birth_date(person.birth_date());
-                      row->set_since(m.since());
-                      row->set_membership_id(m.id());
-                      row->set_status(m.status());
-                      ++*rows_sent;
-                      if (batch.rows_size() >= batch_rows) {
-                        if (!emit(batch)) {
-                          gone = true;
-                          return false;
-                        }
-                        batch.Clear();
-                      }
-                      return true;
-                    }));
-      PACTO_RETURN_IF_ERROR(inner);
-      if (gone) return absl::CancelledError("the caller went away");
-    }
+    PACTO_RETURN_IF_ERROR(chapters_of(region, &scope.chapters));
   }
-  if (batch.rows_size() > 0 && !emit(batch)) return absl::CancelledError("the caller went away");
+  if (seen.size() == regions.size()) {
+    scope.all_chapters = scope.chapters.size();
+  } else {
+    std::vector<std::string> all;
+    for (const std::string& region : regions) PACTO_RETURN_IF_ERROR(chapters_of(region, &all));
+    scope.all_chapters = all.size();
+  }
+  return scope;
+}
+
+// A row waiting for its person's name, national id and birth date.
+struct PendingRow {
+  v1::ExportRow row;
+  std::string person_id;
+};
+
+// Gathers rows, fills in their persons a batch at a time (persons read in key order
+// through one iterator), and sends them on in the order they came, `batch_rows` a message.
+class RowSink {
+ public:
+  RowSink(const ReadView* view, const std::function<bool(const v1::ExportMembersResponse&)>* emit,
+          int batch_rows, uint64_t* rows_sent)
+      : view_(view), emit_(emit), batch_rows_(batch_rows), rows_sent_(rows_sent) {}
+
+  // False once the caller has gone (status stays ok) or a read failed (status says so).
+  bool Add(const std::string& chapter, const v1::Membership& m) {
+    PendingRow& p = pending_.emplace_back();
+    p.row.set_chapter(chapter);
+    p.row.set_since(m.since());
+    p.row.set_membership_id(m.id());
+    p.row.set_status(m.status());
+    p.person_id = m.person_id();
+    return pending_.size() < kPersonBatchRows || Flush();
+  }
+
+  bool Flush() {
+    if (!FillPersons()) return false;
+    for (PendingRow& p : pending_) {
+      if (p.person_id.empty()) continue;  // the person was not there (see FillPersons)
+      *message_.add_rows() = std::move(p.row);
+      ++*rows_sent_;
+      if (message_.rows_size() >= batch_rows_ && !Send()) return false;
+    }
+    pending_.clear();
+    return true;
+  }
+
+  // Sends what is left; false when the caller has gone or a read failed.
+  bool Finish() { return Flush() && (message_.rows_size() == 0 || Send()); }
+
+  bool gone() const { return gone_; }
+  const absl::Status& status() const { return status_; }
+
+ private:
+  bool Send() {
+    if (!(*emit_)(message_)) {
+      gone_ = true;
+      return false;
+    }
+    message_.Clear();
+    return true;
+  }
+
+  // A membership whose person is not live (erased under it, which the apply path does
+  // not allow to outlive the person) is left out rather than sent half empty.
+  bool FillPersons() {
+    std::vector<size_t> order(pending_.size());
+    std::iota(order.begin(), order.end(), 0);
+    std::sort(order.begin(), order.end(),
+              [&](size_t a, size_t b) { return pending_[a].person_id < pending_[b].person_id; });
+    const Database& db = view_->db();
+    std::unique_ptr<rocksdb::Iterator> it(db.db()->NewIterator(view_->options(), db.records()));
+    v1::RecordState state;
+    v1::Person person;
+    for (size_t i : order) {
+      PendingRow& p = pending_[i];
+      const std::string key = RecordKey(v1::RECORD_TYPE_PERSON, p.person_id);
+      if (!it->Valid() || it->key().compare(key) != 0) it->Seek(key);
+      bool live = false;
+      if (it->Valid() && it->key() == key) {
+        const rocksdb::Slice value = it->value();
+        if (!state.ParseFromArray(value.data(), static_cast<int>(value.size()))) {
+          status_ = absl::DataLossError("malformed person record");
+          return false;
+        }
+        absl::StatusOr<bool> decoded = DecodeWinner(state, &person);
+        if (!decoded.ok()) {
+          status_ = decoded.status();
+          return false;
+        }
+        live = *decoded;
+      }
+      if (!live) {
+        p.person_id.clear();
+        continue;
+      }
+      p.row.set_name(person.name());
+      p.row.set_national_id(person.national_id());
+      p.row.set_birth_date(person.birth_date());
+    }
+    status_ = FromRocks(it->status(), "reading persons");
+    return status_.ok();
+  }
+
+  const ReadView* const view_;
+  const std::function<bool(const v1::ExportMembersResponse&)>* const emit_;
+  const int batch_rows_;
+  uint64_t* const rows_sent_;
+  std::vector<PendingRow> pending_;
+  v1::ExportMembersResponse message_;
+  bool gone_ = false;
+  absl::Status status_;
+};
+
+// A large share of the registry: one ordered scan of every membership record.
+absl::Status ScanMemberships(const ReadView& view, const ExportScope& scope, bool include_ended,
+                             RowSink* sink) {
+  const absl::flat_hash_set<std::string> chapters(scope.chapters.begin(), scope.chapters.end());
+  absl::Status inner;
+  v1::RecordState state;
+  v1::Membership m;
+  PACTO_RETURN_IF_ERROR(
+      view.Scan(view.db().records(), RecordTypePrefix(v1::RECORD_TYPE_MEMBERSHIP), "",
+                [&](absl::string_view, absl::string_view value) {
+                  if (!state.ParseFromArray(value.data(), static_cast<int>(value.size()))) {
+                    inner = absl::DataLossError("malformed membership record");
+                    return false;
+                  }
+                  absl::StatusOr<bool> live = DecodeWinner(state, &m);
+                  if (!live.ok()) {
+                    inner = live.status();
+                    return false;
+                  }
+                  if (!*live || !chapters.contains(m.chapter_id())) return true;
+                  if (!include_ended && MembershipStatusMark(m.status()) != kActiveMark)
+                    return true;
+                  return sink->Add(m.chapter_id(), m);
+                }));
+  return inner;
+}
+
+// A small part of it: each chapter's member index, then each membership by its id.
+absl::Status WalkChapterIndexes(const ReadView& view, const ExportScope& scope, bool include_ended,
+                                RowSink* sink) {
+  for (const std::string& chapter : scope.chapters) {
+    absl::Status inner;
+    bool stopped = false;
+    PACTO_RETURN_IF_ERROR(view.Scan(
+        view.db().indexes(), IndexPrefix(IndexKind::kMembersByChapter, chapter), "",
+        [&](absl::string_view membership_id, absl::string_view mark) {
+          if (!include_ended && (mark.empty() || mark[0] != kActiveMark)) return true;
+          v1::Membership m;
+          absl::StatusOr<bool> live = ReadLive(view, v1::RECORD_TYPE_MEMBERSHIP, membership_id, &m);
+          if (!live.ok()) {
+            inner = live.status();
+            return false;
+          }
+          if (!*live) return true;
+          stopped = !sink->Add(chapter, m);
+          return !stopped;
+        }));
+    PACTO_RETURN_IF_ERROR(inner);
+    if (stopped) return absl::OkStatus();
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::Status ExportMembers(const Database& db, const v1::ExportMembersRequest& request,
+                           const std::function<bool(const v1::ExportMembersResponse&)>& emit,
+                           uint64_t* rows_sent, int batch_rows) {
+  *rows_sent = 0;
+  const std::string code = absl::AsciiStrToUpper(absl::StripAsciiWhitespace(request.region()));
+  if (code.empty()) return absl::InvalidArgumentError("region: must not be empty");
+  ReadView view(&db);
+  PACTO_ASSIGN_OR_RETURN(ExportScope scope, ScopeOf(view, code, request.region()));
+
+  RowSink sink(&view, &emit, batch_rows, rows_sent);
+  const bool scan = scope.chapters.size() * kScanShareDenominator >= scope.all_chapters;
+  PACTO_RETURN_IF_ERROR(scan ? ScanMemberships(view, scope, request.include_ended(), &sink)
+                             : WalkChapterIndexes(view, scope, request.include_ended(), &sink));
+  if (sink.status().ok() && !sink.gone()) sink.Finish();
+  PACTO_RETURN_IF_ERROR(sink.status());
+  if (sink.gone()) return absl::CancelledError("the caller went away");
   return absl::OkStatus();
 }
 
