@@ -63,7 +63,14 @@ constexpr size_t kSha256Block = 64;
 // HMAC(K, m) = H((K' ^ opad) || H((K' ^ ipad) || m)), K' the key padded to a block
 // (hashed first when longer, RFC 2104): the two pad blocks are hashed once, here.
 struct FederationKey::Hmac {
-  const EVP_MD* md = nullptr;
+  Hmac() = default;
+  Hmac(const Hmac&) = delete;
+  Hmac& operator=(const Hmac&) = delete;
+  // The fetched algorithm is reference-counted: each key gives back its reference (the
+  // contexts, destroyed after this, hold and give back their own).
+  ~Hmac() { EVP_MD_free(md); }
+
+  EVP_MD* md = nullptr;
   MdContext inner, outer;
 };
 
