@@ -28,8 +28,7 @@ absl::Status WriteContext::Emit(v1::Op op) {
 
 CommitPipeline::CommitPipeline(Database* db, Applier* applier, HybridClock* hlc, const Clock* clock,
                                Options options)
-    : db_(db),
-      applier_(applier),
+    : applier_(applier),
       hlc_(hlc),
       clock_(clock),
       options_(std::move(options)),

@@ -136,7 +136,6 @@ class CommitPipeline {
   bool WaitForCommitSlot();
   static void FailGroup(Group& group, const absl::Status& cause);
 
-  Database* const db_;
   Applier* const applier_;
   HybridClock* const hlc_;
   const Clock* const clock_;
