@@ -41,37 +41,37 @@ absl::StatusOr<ExportScope> ScopeOf(const ReadView& view, const std::string& cod
                                     const std::string& asked) {
   const Database& db = view.db();
   std::map<std::string, std::vector<std::string>> children;
-  std::vector<std::string> regions;
   bool known = false;
   absl::Status bad;
-  PACTO_RETURN_IF_ERROR(
-      view.Scan(db.records(), RecordTypePrefix(v1::RECORD_TYPE_REGION), "",
-                [&](absl::string_view id, absl::string_view value) {
-                  v1::RecordState state;
-                  v1::Region region;
-                  if (!state.ParseFromArray(value.data(), static_cast<int>(value.size()))) {
-                    bad = absl::DataLossError("malformed region");
-                    return false;
-                  }
-                  absl::StatusOr<bool> live = DecodeWinner(state, &region);
-                  if (live.ok() && *live) {
-                    children[region.parent()].emplace_back(id);
-                    regions.emplace_back(id);
-                    known |= id == code;
-                  }
-                  return true;
-                }));
+  PACTO_RETURN_IF_ERROR(view.Scan(db.records(), RecordTypePrefix(v1::RECORD_TYPE_REGION), "",
+                                  [&](absl::string_view id, absl::string_view value) {
+                                    v1::Region region;
+                                    absl::StatusOr<bool> live = DecodeStoredWinner(value, &region);
+                                    if (!live.ok()) {
+                                      bad = live.status();
+                                      return false;
+                                    }
+                                    if (*live) {
+                                      children[region.parent()].emplace_back(id);
+                                      known |= id == code;
+                                    }
+                                    return true;
+                                  }));
   PACTO_RETURN_IF_ERROR(bad);
   if (!known) return absl::NotFoundError(absl::StrCat("region: no region '", asked, "'"));
 
-  auto chapters_of = [&](const std::string& region, std::vector<std::string>* out) -> absl::Status {
-    return view.Scan(db.indexes(), IndexPrefix(IndexKind::kChaptersByRegion, region), "",
-                     [&](absl::string_view id, absl::string_view) {
-                       out->emplace_back(id);
-                       return true;
-                     });
-  };
+  // Every region's chapters in one pass over the index (keys: region, NUL, chapter).
   ExportScope scope;
+  std::map<std::string, std::vector<std::string>, std::less<>> chapters;
+  const std::string index(1, static_cast<char>(IndexKind::kChaptersByRegion));
+  PACTO_RETURN_IF_ERROR(
+      view.Scan(db.indexes(), index, "", [&](absl::string_view rest, absl::string_view) {
+        const size_t nul = rest.find('\0');
+        if (nul == absl::string_view::npos) return true;
+        chapters[std::string(rest.substr(0, nul))].emplace_back(rest.substr(nul + 1));
+        ++scope.all_chapters;
+        return true;
+      }));
   std::vector<std::string> stack = {code};
   std::set<std::string> seen = {code};
   while (!stack.empty()) {
@@ -80,14 +80,9 @@ absl::StatusOr<ExportScope> ScopeOf(const ReadView& view, const std::string& cod
     for (const std::string& child : children[region]) {
       if (seen.insert(child).second) stack.push_back(child);
     }
-    PACTO_RETURN_IF_ERROR(chapters_of(region, &scope.chapters));
-  }
-  if (seen.size() == regions.size()) {
-    scope.all_chapters = scope.chapters.size();
-  } else {
-    std::vector<std::string> all;
-    for (const std::string& region : regions) PACTO_RETURN_IF_ERROR(chapters_of(region, &all));
-    scope.all_chapters = all.size();
+    auto it = chapters.find(region);
+    if (it == chapters.end()) continue;
+    for (std::string& chapter : it->second) scope.chapters.push_back(std::move(chapter));
   }
   return scope;
 }
@@ -154,7 +149,6 @@ class RowSink {
               [&](size_t a, size_t b) { return pending_[a].person_id < pending_[b].person_id; });
     const Database& db = view_->db();
     std::unique_ptr<rocksdb::Iterator> it(db.db()->NewIterator(view_->options(), db.records()));
-    v1::RecordState state;
     v1::Person person;
     for (size_t i : order) {
       PendingRow& p = pending_[i];
@@ -162,12 +156,7 @@ class RowSink {
       if (!it->Valid() || it->key().compare(key) != 0) it->Seek(key);
       bool live = false;
       if (it->Valid() && it->key() == key) {
-        const rocksdb::Slice value = it->value();
-        if (!state.ParseFromArray(value.data(), static_cast<int>(value.size()))) {
-          status_ = absl::DataLossError("malformed person record");
-          return false;
-        }
-        absl::StatusOr<bool> decoded = DecodeWinner(state, &person);
+        absl::StatusOr<bool> decoded = DecodeStoredWinner(ToView(it->value()), &person);
         if (!decoded.ok()) {
           status_ = decoded.status();
           return false;
@@ -201,25 +190,20 @@ absl::Status ScanMemberships(const ReadView& view, const ExportScope& scope, boo
                              RowSink* sink) {
   const absl::flat_hash_set<std::string> chapters(scope.chapters.begin(), scope.chapters.end());
   absl::Status inner;
-  v1::RecordState state;
   v1::Membership m;
-  PACTO_RETURN_IF_ERROR(
-      view.Scan(view.db().records(), RecordTypePrefix(v1::RECORD_TYPE_MEMBERSHIP), "",
-                [&](absl::string_view, absl::string_view value) {
-                  if (!state.ParseFromArray(value.data(), static_cast<int>(value.size()))) {
-                    inner = absl::DataLossError("malformed membership record");
-                    return false;
-                  }
-                  absl::StatusOr<bool> live = DecodeWinner(state, &m);
-                  if (!live.ok()) {
-                    inner = live.status();
-                    return false;
-                  }
-                  if (!*live || !chapters.contains(m.chapter_id())) return true;
-                  if (!include_ended && MembershipStatusMark(m.status()) != kActiveMark)
-                    return true;
-                  return sink->Add(m.chapter_id(), m);
-                }));
+  PACTO_RETURN_IF_ERROR(view.Scan(view.db().records(), RecordTypePrefix(v1::RECORD_TYPE_MEMBERSHIP),
+                                  "", [&](absl::string_view, absl::string_view value) {
+                                    absl::StatusOr<bool> live = DecodeStoredWinner(value, &m);
+                                    if (!live.ok()) {
+                                      inner = live.status();
+                                      return false;
+                                    }
+                                    if (!*live || !chapters.contains(m.chapter_id())) return true;
+                                    if (!include_ended &&
+                                        MembershipStatusMark(m.status()) != kActiveMark)
+                                      return true;
+                                    return sink->Add(m.chapter_id(), m);
+                                  }));
   return inner;
 }
 

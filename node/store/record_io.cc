@@ -41,4 +41,13 @@ absl::StatusOr<bool> DecodeWinner(const v1::RecordState& state,
   return true;
 }
 
+absl::StatusOr<bool> DecodeStoredWinner(absl::string_view stored,
+                                        google::protobuf::MessageLite* out) {
+  v1::RecordState state;
+  if (!state.ParseFromArray(stored.data(), static_cast<int>(stored.size()))) {
+    return absl::DataLossError("malformed record state");
+  }
+  return DecodeWinner(state, out);
+}
+
 }  // namespace pacto

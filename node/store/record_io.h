@@ -25,6 +25,11 @@ absl::StatusOr<bool> ReadState(const Database& db, const rocksdb::ReadOptions& o
 // Decodes the winning value of `state` into `out`; false when the record is not live.
 absl::StatusOr<bool> DecodeWinner(const v1::RecordState& state, google::protobuf::MessageLite* out);
 
+// A record's stored state as a scan yields it (the bytes of a v1::RecordState), decoded
+// through DecodeWinner: DATA_LOSS when the state itself does not parse.
+absl::StatusOr<bool> DecodeStoredWinner(absl::string_view stored,
+                                        google::protobuf::MessageLite* out);
+
 // ReadState then DecodeWinner: false when the record is absent or deleted.
 template <typename Source>
 absl::StatusOr<bool> ReadLive(Source& source, v1::RecordType type, absl::string_view id,
