@@ -428,6 +428,28 @@ TEST(NationalIdTest, PersonIdIsHmacSha256OfTheNumber) {
   EXPECT_EQ(long_key->PersonId("A1B2"), expected(long_secret, "A1B2"));
 }
 
+// Fixed known answers, computed outside this code base (Python's hmac module over the
+// same key, the first 10 bytes of the MAC in the id alphabet): an oracle that shares
+// none of the code it checks, so a change to the derivation or the alphabet shows here
+// even when it changes the production code and a helper in the same way.
+TEST(NationalIdTest, PersonIdsMatchKnownAnswers) {
+  const FederationKey dev = FederationKey::Development();
+  EXPECT_EQ(dev.PersonId("98765432"), "pr-6506d7dxvpm70g0c");
+  EXPECT_EQ(dev.PersonId("1234567LP"), "pr-zv7kk2f9h621re49");
+  EXPECT_EQ(dev.PersonId(*NormalizeNationalId("1234567-lp")), "pr-zv7kk2f9h621re49");
+
+  TempDir dir;
+  const std::string path = dir.Sub("long.key");
+  {
+    std::ofstream out(path);
+    out << std::string(100, 'k') << "\n";
+  }
+  absl::StatusOr<FederationKey> long_key = FederationKey::FromFile(path);
+  ASSERT_TRUE(long_key.ok()) << long_key.status();
+  EXPECT_EQ(long_key->PersonId("98765432"), "pr-br0fqtf64mmkbwjv");
+  EXPECT_EQ(long_key->PersonId("1234567LP"), "pr-g7hsy64n7ywq5sc4");
+}
+
 TEST(NationalIdTest, KeyFileMustHoldEnoughSecret) {
   TempDir dir;
   const std::string short_path = dir.Sub("short.key");
