@@ -31,16 +31,24 @@ absl::StatusOr<v1::NodeInfo> ReplicationService::Caller(grpc::ServerContext* con
   return caller;
 }
 
+template <typename Request>
+absl::StatusOr<ReplicationService::Admitted<Request>> ReplicationService::Admit(
+    grpc::ServerContext* context, absl::string_view method, const Request& request) const {
+  absl::StatusOr<v1::NodeInfo> caller = Caller(context, method, request, request.caller());
+  if (!caller.ok()) return caller.status();
+  ReplicationEndpoint* endpoint = endpoint_.load();
+  if (endpoint == nullptr) return absl::UnavailableError("starting up");
+  Admitted<Request> admitted{endpoint, request};
+  *admitted.request.mutable_caller() = *std::move(caller);
+  return admitted;
+}
+
 grpc::Status ReplicationService::Pull(grpc::ServerContext* context, const v1::PullRequest* request,
                                       grpc::ServerWriter<v1::PullResponse>* writer) {
-  absl::StatusOr<v1::NodeInfo> caller = Caller(context, "Pull", *request, request->caller());
-  if (!caller.ok()) return ToGrpc(caller.status());
-  ReplicationEndpoint* endpoint = endpoint_.load();
-  if (endpoint == nullptr) return grpc::Status(grpc::StatusCode::UNAVAILABLE, "starting up");
-  v1::PullRequest vouched = *request;
-  *vouched.mutable_caller() = *std::move(caller);
+  absl::StatusOr<Admitted<v1::PullRequest>> pull = Admit(context, "Pull", *request);
+  if (!pull.ok()) return ToGrpc(pull.status());
   CompressReplicationStream(context);
-  return ToGrpc(endpoint->Pull(vouched, [&](const v1::PullResponse& response) {
+  return ToGrpc(pull->endpoint->Pull(pull->request, [&](const v1::PullResponse& response) {
     return !context->IsCancelled() && writer->Write(response);
   }));
 }
@@ -48,27 +56,20 @@ grpc::Status ReplicationService::Pull(grpc::ServerContext* context, const v1::Pu
 grpc::Status ReplicationService::Snapshot(grpc::ServerContext* context,
                                           const v1::SnapshotRequest* request,
                                           grpc::ServerWriter<v1::SnapshotChunk>* writer) {
-  absl::StatusOr<v1::NodeInfo> caller = Caller(context, "Snapshot", *request, request->caller());
-  if (!caller.ok()) return ToGrpc(caller.status());
-  ReplicationEndpoint* endpoint = endpoint_.load();
-  if (endpoint == nullptr) return grpc::Status(grpc::StatusCode::UNAVAILABLE, "starting up");
-  v1::SnapshotRequest vouched = *request;
-  *vouched.mutable_caller() = *std::move(caller);
+  absl::StatusOr<Admitted<v1::SnapshotRequest>> snapshot = Admit(context, "Snapshot", *request);
+  if (!snapshot.ok()) return ToGrpc(snapshot.status());
   CompressReplicationStream(context);
-  return ToGrpc(endpoint->Snapshot(vouched, [&](const v1::SnapshotChunk& chunk) {
-    return !context->IsCancelled() && writer->Write(chunk);
-  }));
+  return ToGrpc(
+      snapshot->endpoint->Snapshot(snapshot->request, [&](const v1::SnapshotChunk& chunk) {
+        return !context->IsCancelled() && writer->Write(chunk);
+      }));
 }
 
 grpc::Status ReplicationService::Notify(grpc::ServerContext* context,
                                         const v1::NotifyRequest* request, v1::NotifyResponse*) {
-  absl::StatusOr<v1::NodeInfo> caller = Caller(context, "Notify", *request, request->caller());
-  if (!caller.ok()) return ToGrpc(caller.status());
-  ReplicationEndpoint* endpoint = endpoint_.load();
-  if (endpoint == nullptr) return grpc::Status(grpc::StatusCode::UNAVAILABLE, "starting up");
-  v1::NotifyRequest vouched = *request;
-  *vouched.mutable_caller() = *std::move(caller);
-  endpoint->Notify(vouched);
+  absl::StatusOr<Admitted<v1::NotifyRequest>> notify = Admit(context, "Notify", *request);
+  if (!notify.ok()) return ToGrpc(notify.status());
+  notify->endpoint->Notify(notify->request);
   return grpc::Status::OK;
 }
 

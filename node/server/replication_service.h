@@ -37,6 +37,19 @@ class ReplicationService final : public v1::Replication::Service {
                                       const google::protobuf::Message& request,
                                       const v1::NodeInfo& claimed) const;
 
+  // A request admitted to be served: its caller vouched for as above, and the
+  // endpoint that serves it.
+  template <typename Request>
+  struct Admitted {
+    ReplicationEndpoint* endpoint;
+    Request request;
+  };
+  // Checks the caller of `method` and that the node is serving; the request with its
+  // caller replaced, or the status to end the call with.
+  template <typename Request>
+  absl::StatusOr<Admitted<Request>> Admit(grpc::ServerContext* context, absl::string_view method,
+                                          const Request& request) const;
+
   const CallGuard* const guard_;
   std::atomic<ReplicationEndpoint*> endpoint_{nullptr};
 };
