@@ -50,7 +50,6 @@ absl::StatusOr<v1::StatusResponse> BuildStatus(const Database& db, const NodeFac
   out.set_listen(facts.listen);
   out.set_advertise(facts.advertise);
   // The oldest entry still in the log.
-  absl::Status bad;
   PACTO_RETURN_IF_ERROR(
       view.Scan(db.log(), std::string(kLogEntryPrefix), "",
                 [&](absl::string_view key, absl::string_view value) {

@@ -65,25 +65,12 @@ absl::StatusOr<v1::ReportHeader> BuildHeader(const ReportContext& ctx, const Rea
 
 absl::StatusOr<std::map<std::string, v1::Region>> LoadRegions(const ReadView& view) {
   std::map<std::string, v1::Region> regions;
-  absl::Status bad;
   PACTO_RETURN_IF_ERROR(
-      view.Scan(view.db().records(), RecordTypePrefix(v1::RECORD_TYPE_REGION), "",
-                [&](absl::string_view, absl::string_view value) {
-                  v1::RecordState state;
-                  if (!state.ParseFromArray(value.data(), static_cast<int>(value.size()))) {
-                    bad = absl::DataLossError("malformed region");
-                    return false;
-                  }
-                  v1::Region region;
-                  absl::StatusOr<bool> live = DecodeWinner(state, &region);
-                  if (!live.ok()) {
-                    bad = live.status();
-                    return false;
-                  }
-                  if (*live) regions[region.code()] = std::move(region);
-                  return true;
-                }));
-  PACTO_RETURN_IF_ERROR(bad);
+      ScanLive<v1::Region>(view, v1::RECORD_TYPE_REGION, "",
+                           [&](absl::string_view, v1::Region& region) -> absl::StatusOr<bool> {
+                             regions[region.code()] = std::move(region);
+                             return true;
+                           }));
   return regions;
 }
 
@@ -103,6 +90,33 @@ std::vector<std::string> Subtree(const std::map<std::string, v1::Region>& region
     }
   }
   return out;
+}
+
+absl::StatusOr<RegionScope> ResolveRegionScope(const ReadView& view, absl::string_view region) {
+  RegionScope scope;
+  PACTO_ASSIGN_OR_RETURN(scope.regions, LoadRegions(view));
+  if (region.empty()) {
+    for (const auto& [code, unused] : scope.regions) scope.codes.push_back(code);
+    return scope;
+  }
+  const std::string code = absl::AsciiStrToUpper(region);
+  if (scope.regions.count(code) == 0) {
+    return absl::NotFoundError(absl::StrCat("region: no region '", region, "'"));
+  }
+  scope.codes = Subtree(scope.regions, code);
+  return scope;
+}
+
+absl::StatusOr<std::vector<std::string>> ChaptersHomedIn(const ReadView& view,
+                                                         const std::string& code) {
+  std::vector<std::string> chapters;
+  PACTO_RETURN_IF_ERROR(view.Scan(view.db().indexes(),
+                                  IndexPrefix(IndexKind::kChaptersByRegion, code), "",
+                                  [&](absl::string_view id, absl::string_view) {
+                                    chapters.emplace_back(id);
+                                    return true;
+                                  }));
+  return chapters;
 }
 
 }  // namespace pacto

@@ -49,6 +49,18 @@ absl::StatusOr<std::map<std::string, v1::Region>> LoadRegions(const ReadView& vi
 std::vector<std::string> Subtree(const std::map<std::string, v1::Region>& regions,
                                  const std::string& code);
 
+// The regions a report covers: the one asked for (any case) and its subtree, or every
+// region when `region` is empty. NOT_FOUND naming `region` when it is unknown.
+struct RegionScope {
+  std::map<std::string, v1::Region> regions;  // every live region, by code
+  std::vector<std::string> codes;             // the covered ones
+};
+absl::StatusOr<RegionScope> ResolveRegionScope(const ReadView& view, absl::string_view region);
+
+// The ids of the chapters homed in region `code` (not below it), in id order.
+absl::StatusOr<std::vector<std::string>> ChaptersHomedIn(const ReadView& view,
+                                                         const std::string& code);
+
 }  // namespace pacto
 
 #endif  // PACTO_NODE_REPORTS_REPORT_CONTEXT_H_

@@ -38,27 +38,21 @@ absl::Status FillValues(const ReadView& view, v1::Entry* entry,
 }
 
 absl::Status ReadLogForShipping(const ReadView& view, uint64_t position, const LogVisitor& fn) {
-  std::string start;
-  PutBigEndian64(&start, position);
-  absl::Status inner;
   // The first key at or after `position`: Scan starts after `after`, so step back one.
   std::string after;
   if (position > 0) PutBigEndian64(&after, position - 1);
-  PACTO_RETURN_IF_ERROR(
-      view.Scan(view.db().log(), std::string(kLogEntryPrefix), after,
-                [&](absl::string_view suffix, absl::string_view value) {
-                  if (suffix.size() != 8) return true;
-                  v1::Entry entry;
-                  if (!entry.ParseFromArray(value.data(), static_cast<int>(value.size()))) {
-                    inner = absl::DataLossError("malformed log entry");
-                    return false;
-                  }
-                  std::vector<v1::Dot> replacements;
-                  inner = FillValues(view, &entry, &replacements);
-                  if (!inner.ok()) return false;
-                  return fn(GetBigEndian64(suffix), entry, replacements);
-                }));
-  return inner;
+  return view.ScanChecked(
+      view.db().log(), std::string(kLogEntryPrefix), after,
+      [&](absl::string_view suffix, absl::string_view value) -> absl::StatusOr<bool> {
+        if (suffix.size() != 8) return true;
+        v1::Entry entry;
+        if (!entry.ParseFromArray(value.data(), static_cast<int>(value.size()))) {
+          return absl::DataLossError("malformed log entry");
+        }
+        std::vector<v1::Dot> replacements;
+        PACTO_RETURN_IF_ERROR(FillValues(view, &entry, &replacements));
+        return fn(GetBigEndian64(suffix), entry, replacements);
+      });
 }
 
 absl::Status ReadLog(const ReadView& view, uint64_t position,

@@ -33,6 +33,18 @@ absl::Status ReadView::Scan(
   return FromRocks(it->status(), "scanning");
 }
 
+absl::Status ReadView::ScanChecked(rocksdb::ColumnFamilyHandle* cf, const std::string& prefix,
+                                   const std::string& after, const CheckedVisitor& fn) const {
+  absl::Status failed;
+  absl::Status scanned =
+      Scan(cf, prefix, after, [&](absl::string_view key, absl::string_view value) {
+        absl::StatusOr<bool> more = fn(key, value);
+        if (!more.ok()) failed = more.status();
+        return more.ok() && *more;
+      });
+  return failed.ok() ? scanned : failed;
+}
+
 absl::StatusOr<bool> ReadState(const ReadView& view, v1::RecordType type, absl::string_view id,
                                v1::RecordState* state) {
   return ReadState(view.db(), view.options(), type, id, state);

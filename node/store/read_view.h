@@ -11,6 +11,8 @@
 
 #include "absl/status/statusor.h"
 #include "node/store/database.h"
+#include "node/store/keys.h"
+#include "node/store/record_io.h"
 #include "pacto/v1/storage.pb.h"
 
 namespace pacto {
@@ -36,6 +38,13 @@ class ReadView {
                     const std::string& after,
                     const std::function<bool(absl::string_view, absl::string_view)>& fn) const;
 
+  // Scan for callbacks that can fail: `fn` answers true to go on, false to stop, or an
+  // error, which ends the scan and is returned.
+  using CheckedVisitor =
+      std::function<absl::StatusOr<bool>(absl::string_view key_suffix, absl::string_view value)>;
+  absl::Status ScanChecked(rocksdb::ColumnFamilyHandle* cf, const std::string& prefix,
+                           const std::string& after, const CheckedVisitor& fn) const;
+
  private:
   const Database* const db_;
   const rocksdb::Snapshot* const snapshot_;
@@ -45,6 +54,26 @@ class ReadView {
 // ReadState (record_io.h) for a ReadView, so ReadLive works on one.
 absl::StatusOr<bool> ReadState(const ReadView& view, v1::RecordType type, absl::string_view id,
                                v1::RecordState* state);
+
+// The one way to read many records: calls `fn(id, record)` with the decoded winning
+// value of every live record of `type` in the view, in id order, starting strictly
+// after `after` when it is not empty. `fn` answers like a CheckedVisitor (true: go on).
+// A stored state that does not parse is DATA_LOSS, never skipped.
+//   PACTO_RETURN_IF_ERROR(ScanLive<v1::Chapter>(view, v1::RECORD_TYPE_CHAPTER, "",
+//       [&](absl::string_view id, v1::Chapter& c) -> absl::StatusOr<bool> { ...; return true; }));
+template <typename T>
+absl::Status ScanLive(
+    const ReadView& view, v1::RecordType type, const std::string& after,
+    const std::function<absl::StatusOr<bool>(absl::string_view id, T& record)>& fn) {
+  return view.ScanChecked(
+      view.db().records(), RecordTypePrefix(type), after,
+      [&](absl::string_view id, absl::string_view stored) -> absl::StatusOr<bool> {
+        T record;
+        absl::StatusOr<bool> live = DecodeStoredWinner(stored, &record);
+        if (!live.ok() || !*live) return live.ok() ? absl::StatusOr<bool>(true) : live;
+        return fn(id, record);
+      });
+}
 
 }  // namespace pacto
 

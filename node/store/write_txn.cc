@@ -132,6 +132,18 @@ absl::Status WriteTxn::Scan(rocksdb::ColumnFamilyHandle* cf, const std::string& 
   return ScanRange(cf, prefix, end, fn);
 }
 
+absl::Status WriteTxn::ScanChecked(
+    rocksdb::ColumnFamilyHandle* cf, const std::string& prefix,
+    const std::function<absl::StatusOr<bool>(absl::string_view, absl::string_view)>& fn) {
+  absl::Status failed;
+  absl::Status scanned = Scan(cf, prefix, [&](absl::string_view key, absl::string_view value) {
+    absl::StatusOr<bool> more = fn(key, value);
+    if (!more.ok()) failed = more.status();
+    return more.ok() && *more;
+  });
+  return failed.ok() ? scanned : failed;
+}
+
 absl::Status WriteTxn::ScanRange(
     rocksdb::ColumnFamilyHandle* cf, const std::string& begin, const std::string& end,
     const std::function<bool(absl::string_view, absl::string_view)>& fn) {

@@ -50,6 +50,12 @@ class WriteTxn {
   absl::Status Scan(rocksdb::ColumnFamilyHandle* cf, const std::string& prefix,
                     const std::function<bool(absl::string_view key, absl::string_view value)>& fn);
 
+  // Scan for callbacks that can fail: `fn` answers true to go on, false to stop, or an
+  // error, which ends the scan and is returned.
+  absl::Status ScanChecked(rocksdb::ColumnFamilyHandle* cf, const std::string& prefix,
+                           const std::function<absl::StatusOr<bool>(absl::string_view key,
+                                                                    absl::string_view value)>& fn);
+
   // Like Scan, over the keys in [begin, end); an empty `end` means no upper bound.
   absl::Status ScanRange(
       rocksdb::ColumnFamilyHandle* cf, const std::string& begin, const std::string& end,

@@ -18,6 +18,8 @@
 #include "node/base/hlc.h"
 #include "node/domain/national_id.h"
 #include "node/registry/record_writer.h"
+#include "node/reports/report_context.h"
+#include "node/reports/tree.h"
 #include "node/store/applier.h"
 #include "node/store/commit_pipeline.h"
 #include "node/store/database.h"
@@ -1025,6 +1027,27 @@ TEST_F(RegistryTest, SummaryTalliesFollowEveryWrite) {
   // Ana comes back through S3, unconnected: active but not a federation member.
   ASSERT_TRUE(Enrol(s3, "Ana", "1000001").ok());
   ExpectCounts(7, 3, 2, 1);
+}
+
+// A chapter tally the tree report cannot parse is lost data: the report refuses with
+// DATA_LOSS, as every other report does, rather than showing the chapter with zero.
+TEST_F(RegistryTest, TreeReportRefusesAMalformedTallyAsDataLoss) {
+  ASSERT_NO_FATAL_FAILURE(AddBolivia());
+  const std::string pact = MustAddChapter("Pacto de Unidad", "pact", "BO");
+  const std::string s1 = MustAddChapter("Sindicato 1", "sindicato", "LPZ", pact);
+  ASSERT_TRUE(Enrol(s1, "Ana", "1000001").ok());
+  ReportContext ctx;
+  ctx.db = db_.get();
+  ctx.now = kNow;
+  auto keep = [](const v1::TreeResponse&) { return true; };
+  ASSERT_TRUE(BuildTree(ctx, v1::TreeRequest(), keep).ok());
+
+  ASSERT_TRUE(db_->db()
+                  ->Put(rocksdb::WriteOptions(), db_->tallies(), ChapterTallyKey(s1),
+                        std::string("\xff\xff\xff", 3))
+                  .ok());
+  const absl::Status s = BuildTree(ctx, v1::TreeRequest(), keep);
+  EXPECT_EQ(s.code(), StatusCode::kDataLoss) << s;
 }
 
 // --- two nodes, cut off from each other ----------------------------------------------
