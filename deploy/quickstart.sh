@@ -233,6 +233,7 @@ write_configs() {
 node_id: "$node"
 region: "${REGION[$node]}"
 data_dir: "$(data_dir "$node")"
+backup_dir: "$STATE/backups/$node"
 listen: "${GRPC[$node]}"
 advertise: "${GRPC[$node]}"
 http: "${HTTP[$node]}"

@@ -1,5 +1,6 @@
 // pacto-node: parses flags, starts a Node, waits for SIGTERM or SIGINT, shuts down.
 #include <signal.h>
+#include <sys/stat.h>
 
 #include <cstdio>
 #include <iostream>
@@ -12,6 +13,9 @@
 #include "node/server/node_config.h"
 
 int main(int argc, char** argv) {
+  // Everything the node creates is its user's alone: the data dir, and backups, which
+  // RocksDB writes with the process umask (0600 files in 0700 directories).
+  umask(077);
   // Block the shutdown signals in every thread; main waits for them with sigwait.
   sigset_t signals;
   sigemptyset(&signals);

@@ -1,6 +1,6 @@
-// pacto node status | peers | sync | backup
-#include <filesystem>
+// pacto node status | peers | sync | backup | events
 
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/time/time.h"
@@ -35,11 +35,10 @@ absl::Status NodeSync(CommandContext& ctx) {
 }
 
 absl::Status NodeBackup(CommandContext& ctx) {
-  // The node writes the backup on its own machine; a relative DIR means the CLI's
-  // working directory, which is the node's when both run on one machine.
+  // NAME is the node's to resolve, below its own --backup-dir; never the CLI's
+  // working directory.
   v1::BackupRequest request;
-  std::error_code ec;
-  request.set_dir(std::filesystem::absolute(ctx.operands[0], ec).lexically_normal().string());
+  request.set_dir(ctx.operands[0]);
   PACTO_ASSIGN_OR_RETURN(v1::BackupResponse backup, ctx.client.Backup(request));
   FieldList fields;
   fields.Add("dir", backup.dir());
@@ -53,6 +52,23 @@ absl::Status NodeBackup(CommandContext& ctx) {
   fields.Add("took", absl::FormatDuration(
                          absl::Milliseconds(static_cast<int64_t>(backup.seconds() * 1000))));
   return ctx.printer.PrintFields(fields, backup);
+}
+
+absl::Status NodeEvents(CommandContext& ctx) {
+  v1::EventsRequest request;
+  if (ctx.args.Has("limit")) {
+    uint32_t limit = 0;
+    if (!absl::SimpleAtoi(ctx.args.Get("limit"), &limit) || limit == 0) {
+      return absl::InvalidArgumentError("--limit: must be a positive number of events");
+    }
+    request.set_limit(limit);
+  }
+  PACTO_ASSIGN_OR_RETURN(v1::EventsResponse events, ctx.client.Events(request));
+  Table table({"time", "kind", "principal", "name", "outcome", "detail"});
+  for (const v1::AdminEvent& e : events.events()) {
+    table.AddRow({e.time(), e.kind(), e.principal(), e.name(), e.outcome(), e.detail()});
+  }
+  return ctx.printer.PrintTable(table, events);
 }
 
 }  // namespace
@@ -69,11 +85,18 @@ std::vector<CommandSpec> NodeCommands() {
        .summary = "Sync with every peer now; fails when a peer could not be reached.",
        .run = NodeSync},
       {.name = "node backup",
-       .usage = "DIR",
-       .summary = "A verified online backup into DIR on the node's machine (restore with "
-                  "pacto-node --restore-from DIR).",
-       .operands = {"DIR"},
+       .usage = "NAME",
+       .summary = "A verified online backup into NAME, a sub-directory of the node's "
+                  "--backup-dir (e.g. nightly or 2026/12; restore with pacto-node "
+                  "--backup-dir DIR --restore-from NAME).",
+       .operands = {"NAME"},
        .run = NodeBackup},
+      {.name = "node events",
+       .usage = "[--limit N]",
+       .summary = "The node's own administrative events, newest first: every backup asked "
+                  "of it (who, name, outcome) and every restore it started from.",
+       .optional_flags = {"limit"},
+       .run = NodeEvents},
   };
 }
 

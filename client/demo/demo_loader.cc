@@ -8,6 +8,7 @@
 #include <thread>
 #include <utility>
 
+#include "absl/base/thread_annotations.h"
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
@@ -29,23 +30,25 @@ absl::Status WithContext(const absl::Status& status, absl::string_view context) 
 absl::Status ForEachParallel(int n, int threads, const std::function<absl::Status(int)>& fn) {
   std::atomic<int> next{0};
   std::atomic<bool> failed{false};
-  absl::Mutex mu;
-  absl::Status first_error;  // guarded by mu
+  struct FirstError {
+    absl::Mutex mu;
+    absl::Status status ABSL_GUARDED_BY(mu);
+  } first_error;
   auto work = [&] {
     for (int i = next++; i < n && !failed.load(); i = next++) {
       absl::Status status = fn(i);
       if (status.ok()) continue;
       failed = true;
-      absl::MutexLock lock(&mu);
-      if (first_error.ok()) first_error = std::move(status);
+      absl::MutexLock lock(&first_error.mu);
+      if (first_error.status.ok()) first_error.status = std::move(status);
     }
   };
   std::vector<std::thread> pool;
   for (int t = 1; t < std::min(threads, n); ++t) pool.emplace_back(work);
   work();
   for (std::thread& thread : pool) thread.join();
-  absl::MutexLock lock(&mu);
-  return first_error;
+  absl::MutexLock lock(&first_error.mu);
+  return first_error.status;
 }
 
 // Groups indices by depth in a forest given as parent indices (-1 for roots), so each

@@ -163,6 +163,7 @@ PACTO_UNARY_RPC(admin_, Status, v1::StatusRequest, v1::StatusResponse)
 PACTO_UNARY_RPC(admin_, Peers, v1::PeersRequest, v1::PeersResponse)
 PACTO_UNARY_RPC(admin_, Sync, v1::SyncRequest, v1::SyncResponse)
 PACTO_UNARY_RPC(admin_, Audit, v1::AuditRequest, v1::AuditResponse)
+PACTO_UNARY_RPC(admin_, Events, v1::EventsRequest, v1::EventsResponse)
 
 #undef PACTO_UNARY_RPC
 

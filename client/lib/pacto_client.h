@@ -189,9 +189,11 @@ class Client {
   absl::StatusOr<v1::SyncResponse> Sync(const v1::SyncRequest& request) const;
   // Every change of a record: when, what kind, who, from which node (operators).
   absl::StatusOr<v1::AuditResponse> Audit(const v1::AuditRequest& request) const;
-  // A verified backup of the node into a directory on the node's machine; may take as
-  // long as copying the registry, so it runs under `stream_deadline`.
+  // A verified backup of the node into a sub-directory of its --backup-dir; may take
+  // as long as copying the registry, so it runs under `stream_deadline`.
   absl::StatusOr<v1::BackupResponse> Backup(const v1::BackupRequest& request) const;
+  // The node's own administrative events (backups, restores), newest first.
+  absl::StatusOr<v1::EventsResponse> Events(const v1::EventsRequest& request) const;
 
  private:
   Client(ClientOptions options, std::shared_ptr<grpc::Channel> channel);

@@ -5,11 +5,13 @@
 #include <memory>
 #include <vector>
 
+#include "absl/strings/escaping.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
 #include "absl/time/clock.h"
 #include "common/status_macros.h"
+#include "node/base/log.h"
 #include "node/domain/ids.h"
 #include "node/store/encryption.h"
 #include "node/store/keys.h"
@@ -62,25 +64,27 @@ BackupEnvs MakeEnvs(const std::string& key) {
 
 // Refuses to mix encrypted and plaintext backups in one dir, and a wrong key; marks a
 // new dir of an encrypted node.
-absl::Status CheckBackupDirKey(const std::string& dir, const std::string& key) {
+// `shown`: the dir's name in messages (`dir` may be a /proc/self/fd path).
+absl::Status CheckBackupDirKey(const std::string& dir, const std::string& shown,
+                               const std::string& key) {
   const bool marked = Exists(absl::StrCat(dir, "/", kKeyCheckFile));
   const bool has_backups = Exists(absl::StrCat(dir, "/", kBackupMetaDir));
   if (key.empty() && marked) {
     return absl::FailedPreconditionError(
-        absl::StrCat("backup dir ", dir,
+        absl::StrCat("backup dir ", shown,
                      " holds encrypted backups and this node's data is not encrypted; back it "
                      "up into another dir"));
   }
   if (!key.empty() && !marked && has_backups) {
     return absl::FailedPreconditionError(
-        absl::StrCat("backup dir ", dir,
+        absl::StrCat("backup dir ", shown,
                      " holds unencrypted backups and this node's data is encrypted; back it up "
                      "into another dir"));
   }
   absl::Status status = CheckDataDirKey(dir, key, /*dir_is_new=*/true);
   if (absl::IsPermissionDenied(status)) {
     return absl::PermissionDeniedError(
-        absl::StrCat("backup dir ", dir, " is encrypted with another key than this node's data"));
+        absl::StrCat("backup dir ", shown, " is encrypted with another key than this node's data"));
   }
   return status;
 }
@@ -91,21 +95,62 @@ absl::Status FromIo(const rocksdb::IOStatus& s, const std::string& context) {
 
 }  // namespace
 
-absl::StatusOr<BackupReport> BackupTaker::Take(const std::string& dir_in) {
-  if (dir_in.empty() || dir_in[0] != '/') {
-    return absl::InvalidArgumentError(
-        absl::StrCat("dir: '", dir_in, "' must be an absolute path on the node's machine"));
+BackupTaker::BackupTaker(const Database* db, std::string encryption_key,
+                         std::unique_ptr<BackupRoot> root, AdminEventLog* events)
+    : db_(db),
+      encryption_key_(std::move(encryption_key)),
+      root_(std::move(root)),
+      events_(events) {}
+
+absl::StatusOr<BackupReport> BackupTaker::Take(const std::string& name,
+                                               const std::string& principal) {
+  absl::StatusOr<BackupReport> report;
+  if (root_ == nullptr) {
+    report = absl::FailedPreconditionError(
+        "this node takes no remote backups: start pacto-node with --backup-dir DIR (or "
+        "backup_dir in its config), then name a sub-directory of it: pacto node backup NAME");
+  } else {
+    // Checked (and the directory opened) before the lock: a refused name waits for nothing.
+    absl::StatusOr<BackupTarget> target = root_->Resolve(name, /*create=*/true);
+    if (!target.ok()) {
+      report = target.status();
+    } else {
+      absl::MutexLock lock(&mu_);
+      report = TakeInto(*target);
+    }
   }
-  const std::string dir(absl::StripSuffix(dir_in, "/"));
-  absl::MutexLock lock(&mu_);
+  v1::AdminEvent event;
+  event.set_kind("backup");
+  event.set_principal(principal);
+  event.set_name(name);
+  event.set_outcome(report.ok() ? "ok" : absl::StatusCodeToString(report.status().code()));
+  event.set_detail(report.ok() ? absl::StrCat(report->dir, " backup ", report->backup_id)
+                               : std::string(report.status().message()));
+  const std::string shown_name = absl::CHexEscape(name.substr(0, 256));
+  if (report.ok()) {
+    LogInfo("backup", {{"principal", principal},
+                       {"name", shown_name},
+                       {"outcome", "ok"},
+                       {"dir", report->dir},
+                       {"backup_id", absl::StrCat(report->backup_id)}});
+  } else {
+    LogWarning("backup", {{"principal", principal},
+                          {"name", shown_name},
+                          {"outcome", event.outcome()},
+                          {"error", std::string(report.status().message())}});
+  }
+  if (events_ != nullptr) {
+    if (absl::Status recorded = events_->Record(std::move(event)); !recorded.ok()) {
+      LogError("backup: could not record the event", {{"error", recorded.ToString()}});
+    }
+  }
+  return report;
+}
+
+absl::StatusOr<BackupReport> BackupTaker::TakeInto(const BackupTarget& target) {
+  const std::string dir = target.io_path();
   const absl::Time start = absl::Now();
-  std::error_code ec;
-  fs::create_directories(dir, ec);
-  if (ec) {
-    return absl::FailedPreconditionError(
-        absl::StrCat("dir: cannot create backup dir ", dir, ": ", ec.message()));
-  }
-  PACTO_RETURN_IF_ERROR(CheckBackupDirKey(dir, encryption_key_));
+  PACTO_RETURN_IF_ERROR(CheckBackupDirKey(dir, target.path(), encryption_key_));
 
   // The database's own Env decrypts what it reads and, as the backup's Env, encrypts
   // what it writes: the backup is exactly as encrypted as the data dir.
@@ -114,8 +159,8 @@ absl::StatusOr<BackupReport> BackupTaker::Take(const std::string& dir_in) {
   options.sync = true;
   options.max_background_operations = 1;
   rocksdb::BackupEngine* raw = nullptr;
-  PACTO_RETURN_IF_ERROR(
-      FromIo(rocksdb::BackupEngine::Open(options, env, &raw), "opening backup dir " + dir));
+  PACTO_RETURN_IF_ERROR(FromIo(rocksdb::BackupEngine::Open(options, env, &raw),
+                               "opening backup dir " + target.path()));
   std::unique_ptr<rocksdb::BackupEngine> engine(raw);
   {
     absl::MutexLock running(&running_mu_);
@@ -135,10 +180,16 @@ absl::StatusOr<BackupReport> BackupTaker::Take(const std::string& dir_in) {
   rocksdb::CreateBackupOptions create;
   create.flush_before_backup = false;
   rocksdb::BackupID id = 0;
-  PACTO_RETURN_IF_ERROR(
-      FromIo(engine->CreateNewBackupWithMetadata(
-                 create, db_->db(), absl::StrCat(kNodeIdMetadata, db_->node_id()), &id),
-             "taking the backup"));
+  const rocksdb::IOStatus taken = engine->CreateNewBackupWithMetadata(
+      create, db_->db(), absl::StrCat(kNodeIdMetadata, db_->node_id()), &id);
+  if (!taken.ok()) {
+    absl::MutexLock running(&running_mu_);
+    if (stopped_) {
+      return absl::UnavailableError(
+          "the node is shutting down: the backup was stopped and left no backup behind");
+    }
+  }
+  PACTO_RETURN_IF_ERROR(FromIo(taken, "taking the backup"));
   PACTO_RETURN_IF_ERROR(
       FromIo(engine->VerifyBackup(id, /*verify_with_checksum=*/true),
              absl::StrCat("verifying backup ", id, " (it was kept; do not rely on it)")));
@@ -149,7 +200,7 @@ absl::StatusOr<BackupReport> BackupTaker::Take(const std::string& dir_in) {
   engine->GetBackupInfo(&all);
 
   BackupReport report;
-  report.dir = dir;
+  report.dir = target.path();
   report.backup_id = id;
   report.size_bytes = info.size;
   report.files = info.number_files;
@@ -167,6 +218,14 @@ void BackupTaker::Stop() {
     if (running_ != nullptr) running_->StopBackup();
   }
   absl::MutexLock lock(&mu_);  // waits for the backup to give up
+}
+
+absl::StatusOr<std::string> RestoreSource(const std::string& from, const std::string& backup_root) {
+  if (backup_root.empty() || absl::StartsWith(from, "/")) return from;
+  PACTO_ASSIGN_OR_RETURN(std::unique_ptr<BackupRoot> root, BackupRoot::Open(backup_root));
+  PACTO_ASSIGN_OR_RETURN(BackupTarget target,
+                         root->Resolve(from, /*create=*/false, "--restore-from"));
+  return target.path();
 }
 
 absl::StatusOr<RestoreReport> RestoreBackup(const std::string& backup_dir_in,

@@ -21,17 +21,24 @@
 // node"), and the writes the old node made after the backup arrive from peers like
 // any other replicated write.
 //
+// Where: only below the directory the node's operator configured (--backup-dir), and
+// nothing outside it (backup_root.h). Files are created with the process umask, which
+// pacto-node sets to 077: 0600 files in 0700 directories.
+//
 // Thread-safe: BackupTaker serializes backups; RestoreBackup touches only its dirs.
 #ifndef PACTO_NODE_ADMIN_BACKUP_H_
 #define PACTO_NODE_ADMIN_BACKUP_H_
 
 #include <cstdint>
+#include <memory>
 #include <string>
 
 #include "absl/base/thread_annotations.h"
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
+#include "node/admin/admin_events.h"
+#include "node/admin/backup_root.h"
 #include "node/store/database.h"
 #include "rocksdb/utilities/backup_engine.h"
 
@@ -50,28 +57,43 @@ struct BackupReport {
   absl::Duration took;  // taking and verifying
 };
 
-// Takes backups of one open database.
+// Takes backups of one open database, below the operator's backup root only.
 class BackupTaker {
  public:
   // `db` must outlive the taker. `encryption_key`: the data dir's key, empty when the
-  // data is plaintext (the one the Database was opened with).
-  BackupTaker(const Database* db, std::string encryption_key)
-      : db_(db), encryption_key_(std::move(encryption_key)) {}
+  // data is plaintext (the one the Database was opened with). `root`: where backups
+  // may go (backup_root.h); null refuses every backup (no --backup-dir). `events`,
+  // when not null, records every backup asked of it; it must outlive the taker.
+  BackupTaker(const Database* db, std::string encryption_key, std::unique_ptr<BackupRoot> root,
+              AdminEventLog* events);
 
-  // Backs the database up into `dir` (created when missing; it may already hold
-  // backups of this node or of another) and verifies the new backup. Refuses a
-  // relative `dir`, a dir encrypted with another key, and an encrypted dir for a
-  // plaintext node or the other way round. Blocks for as long as the copy takes;
-  // concurrent calls wait for each other.
-  absl::StatusOr<BackupReport> Take(const std::string& dir) ABSL_LOCKS_EXCLUDED(mu_, running_mu_);
+  // Backs the database up into the directory `name` stands for below the root
+  // (backup_root.h: created when missing; INVALID_ARGUMENT or PERMISSION_DENIED, and
+  // nothing written, when the name leaves the root) and verifies the new backup. The
+  // directory may already hold backups of this node or of another; refused when it is
+  // encrypted with another key, or encrypted for a plaintext node or the other way
+  // round. FAILED_PRECONDITION when the node has no backup root. Blocks for as long
+  // as the copy takes; concurrent calls wait for each other.
+  //
+  // Every call, successful or not, is logged (one line: `principal`, the name, the
+  // outcome) and recorded in `events`.
+  absl::StatusOr<BackupReport> Take(const std::string& name, const std::string& principal)
+      ABSL_LOCKS_EXCLUDED(mu_, running_mu_);
 
   // Stops a backup in progress (it fails, and leaves no backup behind) and refuses
   // later ones; returns once none runs. For shutdown, before the database closes.
   void Stop() ABSL_LOCKS_EXCLUDED(mu_, running_mu_);
 
  private:
+  absl::StatusOr<BackupReport> TakeInto(const BackupTarget& target)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) ABSL_LOCKS_EXCLUDED(running_mu_);
+
+  // Constant after construction.
   const Database* const db_;
   const std::string encryption_key_;
+  const std::unique_ptr<BackupRoot> root_;
+  AdminEventLog* const events_;
+
   absl::Mutex mu_;  // held for a whole backup: one at a time
   absl::Mutex running_mu_;
   rocksdb::BackupEngine* running_ ABSL_GUARDED_BY(running_mu_) = nullptr;
@@ -91,6 +113,12 @@ struct RestoreReport {
 // the restored dir is encrypted with it too. The restore goes into a sibling
 // directory first and is renamed into place, so a failed restore leaves `data_dir`
 // as it was.
+// Where `pacto-node --restore-from FROM` reads: with a `backup_root` (--backup-dir), a
+// relative FROM is a backup name below it, resolved like a remote backup's name
+// (backup_root.h: no "..", no symbolic link; NOT_FOUND when missing); an absolute FROM,
+// or any FROM without a backup root, is the operator's path as given.
+absl::StatusOr<std::string> RestoreSource(const std::string& from, const std::string& backup_root);
+
 absl::StatusOr<RestoreReport> RestoreBackup(const std::string& backup_dir,
                                             const std::string& data_dir,
                                             const std::string& encryption_key,

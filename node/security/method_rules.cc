@@ -128,9 +128,11 @@ const std::vector<MethodRule>& Rules() {
       {"/pacto.v1.Admin/Peers", Access::kAdmin, nullptr},
       {"/pacto.v1.Admin/Sync", Access::kAdmin, nullptr},
       {"/pacto.v1.Admin/Audit", Access::kAudit, Audit},
-      // A copy of everything, person data included, on the node's own disk.
+      // A copy of everything, person data included, on the node's own disk (below the
+      // operator's --backup-dir only).
       {"/pacto.v1.Admin/Backup", Access::kAdmin, nullptr},
-      {"/pacto.v1.Admin/Backup", Access::kAdmin, nullptr},
+      // Who backed this node up, when, where to, and with what outcome.
+      {"/pacto.v1.Admin/Events", Access::kAdmin, nullptr},
       // Replication: nodes only.
       {"/pacto.v1.Replication/Pull", Access::kReplication, nullptr},
       {"/pacto.v1.Replication/Snapshot", Access::kReplication, nullptr},

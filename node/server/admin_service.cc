@@ -1,18 +1,27 @@
 #include "node/server/admin_service.h"
 
-#include <thread>
-
 #include "node/admin/audit.h"
 #include "node/security/method_rules.h"
 #include "node/server/grpc_status.h"
 
 namespace pacto {
 
-bool AdminService::Allowed(grpc::CallbackServerContext* c, grpc::ServerUnaryReactor* reactor,
-                           absl::string_view name, const google::protobuf::Message* q) const {
-  absl::Status allowed = deps_.guard->Check(*c, FullMethodName("pacto.v1.Admin", name), q).status();
-  if (!allowed.ok()) reactor->Finish(ToGrpc(allowed));
-  return allowed.ok();
+namespace {
+
+const grpc::Status kShuttingDown(grpc::UNAVAILABLE, "the node is shutting down");
+
+}  // namespace
+
+std::optional<Principal> AdminService::Allowed(grpc::CallbackServerContext* c,
+                                               grpc::ServerUnaryReactor* reactor,
+                                               absl::string_view name,
+                                               const google::protobuf::Message* q) const {
+  absl::StatusOr<Principal> who = deps_.guard->Check(*c, FullMethodName("pacto.v1.Admin", name), q);
+  if (!who.ok()) {
+    reactor->Finish(ToGrpc(who.status()));
+    return std::nullopt;
+  }
+  return *std::move(who);
 }
 
 grpc::ServerUnaryReactor* AdminService::Status(grpc::CallbackServerContext* c,
@@ -50,10 +59,12 @@ grpc::ServerUnaryReactor* AdminService::Sync(grpc::CallbackServerContext* c,
     return reactor;
   }
   // A round can take a while; callback threads must not block on it.
-  std::thread([this, reactor, r] {
-    *r = deps_.sync_now();
-    reactor->Finish(grpc::Status::OK);
-  }).detach();
+  if (!tasks_.Start([this, reactor, r] {
+        *r = deps_.sync_now();
+        reactor->Finish(grpc::Status::OK);
+      })) {
+    reactor->Finish(kShuttingDown);
+  }
   return reactor;
 }
 
@@ -70,10 +81,11 @@ grpc::ServerUnaryReactor* AdminService::Audit(grpc::CallbackServerContext* c,
 grpc::ServerUnaryReactor* AdminService::Backup(grpc::CallbackServerContext* c,
                                                const v1::BackupRequest* q, v1::BackupResponse* r) {
   auto* reactor = c->DefaultReactor();
-  if (!Allowed(c, reactor, "Backup", q)) return reactor;
+  std::optional<Principal> who = Allowed(c, reactor, "Backup", q);
+  if (!who) return reactor;
   // Copying a registry takes a while; callback threads must not block on it.
-  std::thread([this, reactor, q, r] {
-    absl::StatusOr<BackupReport> report = deps_.backups->Take(q->dir());
+  const bool started = tasks_.Start([this, reactor, q, r, principal = who->name] {
+    absl::StatusOr<BackupReport> report = deps_.backups->Take(q->dir(), principal);
     if (report.ok()) {
       r->set_dir(report->dir);
       r->set_backup_id(report->backup_id);
@@ -86,7 +98,18 @@ grpc::ServerUnaryReactor* AdminService::Backup(grpc::CallbackServerContext* c,
       r->set_seconds(absl::ToDoubleSeconds(report->took));
     }
     reactor->Finish(ToGrpc(report.status()));
-  }).detach();
+  });
+  if (!started) reactor->Finish(kShuttingDown);
+  return reactor;
+}
+
+grpc::ServerUnaryReactor* AdminService::Events(grpc::CallbackServerContext* c,
+                                               const v1::EventsRequest* q, v1::EventsResponse* r) {
+  auto* reactor = c->DefaultReactor();
+  if (!Allowed(c, reactor, "Events", q)) return reactor;
+  absl::StatusOr<v1::EventsResponse> events = deps_.events->List(q->limit());
+  if (events.ok()) *r = *std::move(events);
+  reactor->Finish(ToGrpc(events.status()));
   return reactor;
 }
 

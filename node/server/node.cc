@@ -12,7 +12,9 @@
 #include "grpcpp/ext/proto_server_reflection_plugin.h"
 #include "grpcpp/grpcpp.h"
 #include "grpcpp/health_check_service_interface.h"
+#include "node/admin/admin_events.h"
 #include "node/admin/backup.h"
+#include "node/admin/backup_root.h"
 #include "node/admin/status.h"
 #include "node/base/log.h"
 #include "node/replica/replica.h"
@@ -46,6 +48,7 @@ struct Node::Parts {
   std::unique_ptr<Replica> replica;
   std::unique_ptr<ScopeResolver> resolver;
   std::unique_ptr<CallGuard> guard;
+  std::unique_ptr<AdminEventLog> events;
   std::unique_ptr<BackupTaker> backups;
   RpcMetrics rpcs;
   // A new (or restored) data dir with seeds to learn from is not ready for traffic
@@ -102,17 +105,31 @@ absl::StatusOr<std::unique_ptr<Node>> Node::Start(const v1::NodeConfig& flags) {
   parts->bootstrapping = !config.peers().empty() &&
                          (!std::filesystem::exists(config.data_dir() + "/CURRENT", no_dir) ||
                           !config.restore_from().empty());
+  std::unique_ptr<BackupRoot> backup_root;
+  if (!config.backup_dir().empty()) {
+    PACTO_ASSIGN_OR_RETURN(backup_root, BackupRoot::Open(config.backup_dir()));
+  }
+  v1::AdminEvent restore_event;
   if (!config.restore_from().empty()) {
+    // A relative --restore-from names a backup below --backup-dir (backup.h).
+    PACTO_ASSIGN_OR_RETURN(const std::string from,
+                           RestoreSource(config.restore_from(), config.backup_dir()));
     // The restored data dir gets a node id of its own (backup.h says why).
     PACTO_ASSIGN_OR_RETURN(RestoreReport restored,
-                           RestoreBackup(config.restore_from(), config.data_dir(),
-                                         parts->security->encryption_key(), config.node_id()));
+                           RestoreBackup(from, config.data_dir(), parts->security->encryption_key(),
+                                         config.node_id()));
     LogInfo("restored a backup; catching up with peers",
-            {{"backup", config.restore_from()},
+            {{"backup", from},
              {"backup_id", absl::StrCat(restored.backup_id)},
              {"backed_up_node", restored.original_node_id},
              {"node", restored.node_id}});
     parts->config.set_node_id(restored.node_id);
+    restore_event.set_kind("restore");
+    restore_event.set_principal("command-line");
+    restore_event.set_name(config.restore_from());
+    restore_event.set_outcome("ok");
+    restore_event.set_detail(
+        absl::StrCat(from, " backup ", restored.backup_id, " of node ", restored.original_node_id));
   }
 
   Replica::Options replica_options;
@@ -130,11 +147,10 @@ absl::StatusOr<std::unique_ptr<Node>> Node::Start(const v1::NodeConfig& flags) {
   parts->guard = parts->security->MakeGuard(parts->resolver.get(), SystemClock());
   const CallGuard* guard = parts->guard.get();
 
+  PACTO_ASSIGN_OR_RETURN(parts->events, AdminEventLog::Open(db));
+  if (!restore_event.kind().empty()) PACTO_RETURN_IF_ERROR(parts->events->Record(restore_event));
+
   parts->started = absl::Now();
-  // Every commit may be news for the peers.
-  parts->replica->pipeline().SetCommitListener([raw] {
-    if (Syncer* syncer = raw->live_syncer.load()) syncer->LocalCommit();
-  });
   parts->registry_service =
       std::make_unique<RegistryService>(&parts->replica->registry(), db, guard);
   PACTO_ASSIGN_OR_RETURN(RequiredRoleMap required_roles,
@@ -166,8 +182,10 @@ absl::StatusOr<std::unique_ptr<Node>> Node::Start(const v1::NodeConfig& flags) {
   };
   admin.guard = guard;
   admin.resolver = parts->resolver.get();
-  parts->backups = std::make_unique<BackupTaker>(db, parts->security->encryption_key());
+  parts->backups = std::make_unique<BackupTaker>(db, parts->security->encryption_key(),
+                                                 std::move(backup_root), parts->events.get());
   admin.backups = parts->backups.get();
+  admin.events = parts->events.get();
   admin.peers_provider = [raw]() -> const PeerDirectory* { return raw->peers.get(); };
   admin.sync_now = [raw] {
     v1::SyncResponse response;
@@ -288,6 +306,9 @@ void Node::Shutdown() {
   p.shut_down = true;
   p.serving = false;
   p.live_syncer = nullptr;
+  // A backup in progress gives up now rather than holding the drain below for as long
+  // as its copy takes (the server waits for every call to finish).
+  if (p.backups) p.backups->Stop();
   if (p.server) {
     // Health answers NOT_SERVING while in-flight calls drain. gRPC also waits out the
     // deadline for idle connections that never acknowledge its GOAWAY, so the drain
@@ -295,9 +316,10 @@ void Node::Shutdown() {
     p.server->GetHealthCheckService()->Shutdown();
     p.server->Shutdown(std::chrono::system_clock::now() + kDrainTime);
   }
+  // Every Admin call has finished; its threads may still be unwinding.
+  if (p.admin_service) p.admin_service->StopTasks();
   if (p.syncer) p.syncer->Stop();
   if (p.http) p.http->Stop();
-  if (p.backups) p.backups->Stop();
   if (p.replica) p.replica->Close();
 }
 

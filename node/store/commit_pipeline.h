@@ -103,10 +103,6 @@ class CommitPipeline {
   // applier, and waits for it. For consistent reads of apply-path state.
   void RunExclusive(const std::function<void(Applier&)>& fn);
 
-  // Called on the commit thread after every group that wrote something is durable
-  // (replication uses it to tell peers there is news). Set before the first Submit.
-  void SetCommitListener(std::function<void()> listener) { listener_ = std::move(listener); }
-
   // Finishes queued work, then stops the thread. Idempotent.
   void Stop();
 
@@ -140,7 +136,6 @@ class CommitPipeline {
   HybridClock* const hlc_;
   const Clock* const clock_;
   const Options options_;
-  std::function<void()> listener_;
   // Two buffers: one being applied, the other being committed.
   WriteTxn txns_[2];
   int next_txn_ = 0;  // apply thread only

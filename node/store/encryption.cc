@@ -7,12 +7,13 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
-#include <mutex>
 #include <sstream>
 
+#include "absl/base/thread_annotations.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
+#include "absl/synchronization/mutex.h"
 #include "rocksdb/env_encryption.h"
 
 namespace pacto {
@@ -45,7 +46,7 @@ class Aes256BlockCipher : public rocksdb::BlockCipher {
  private:
   // The contexts are reused for speed; RocksDB calls a cipher from many threads.
   rocksdb::Status Run(EVP_CIPHER_CTX* ctx, char* data) {
-    std::lock_guard<std::mutex> lock(mu_);
+    absl::MutexLock lock(&mu_);
     unsigned char out[32];
     int len = 0;
     if (EVP_CipherUpdate(ctx, out, &len, reinterpret_cast<unsigned char*>(data), 16) != 1 ||
@@ -56,9 +57,10 @@ class Aes256BlockCipher : public rocksdb::BlockCipher {
     return rocksdb::Status::OK();
   }
 
-  std::mutex mu_;
-  EVP_CIPHER_CTX* const encrypt_;
-  EVP_CIPHER_CTX* const decrypt_;
+  absl::Mutex mu_;
+  // The pointers are constant; the cipher state behind them is used under mu_.
+  EVP_CIPHER_CTX* const encrypt_ ABSL_PT_GUARDED_BY(mu_);
+  EVP_CIPHER_CTX* const decrypt_ ABSL_PT_GUARDED_BY(mu_);
 };
 
 std::string KeyCheck(const std::string& key, const std::string& salt) {

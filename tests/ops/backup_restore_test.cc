@@ -1,9 +1,17 @@
 // Backups and restores with real pacto-node processes (DESIGN §7, node/admin/backup.h):
-// `pacto node backup DIR` while an import writes, `pacto-node --restore-from DIR` into
-// a new data dir, the restored node catching up with the original and converging on
-// one digest; an encrypted node's backup holding no plaintext; and the refusals.
+// `pacto node backup NAME` while an import writes, `pacto-node --restore-from` into a
+// new data dir, the restored node catching up with the original and converging on one
+// digest; an encrypted node's backup holding no plaintext; and the refusals. Backups
+// stay below the node's --backup-dir (node/admin/backup_root.h): the attacks a remote
+// operator could try with a name ("..", absolute paths, symbolic links on the way)
+// are refused with nothing written, backup files are 0600 in 0700 directories, and
+// every attempt is logged and kept in the node's events.
 //
 // Waits poll with generous deadlines; no assertion depends on how fast anything is.
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <functional>
@@ -81,10 +89,15 @@ class BackupRestoreTest : public ::testing::Test {
     }
   }
 
-  // A node the fixture owns (its log is printed when the test fails).
+  // Where the fixture's nodes may back up (--backup-dir), and its resolved path.
+  std::string Root() const { return dir_.Sub("backups"); }
+  std::string ResolvedRoot() const { return std::filesystem::canonical(Root()).string(); }
+
+  // A node the fixture owns (its log is printed when the test fails), backing up
+  // below Root().
   NodeProcess* Start(const std::string& data, const std::string& id,
                      std::vector<std::string> extra = {}) {
-    extra.insert(extra.begin(), {"--sync-interval", "200ms"});
+    extra.insert(extra.begin(), {"--sync-interval", "200ms", "--backup-dir", Root()});
     absl::StatusOr<std::unique_ptr<NodeProcess>> node = NodeProcess::Start(
         {.data_dir = dir_.Sub(data), .node_id = id, .region = "BO", .extra_args = extra});
     EXPECT_TRUE(node.ok()) << node.status();
@@ -175,10 +188,10 @@ TEST_F(BackupRestoreTest, BackupUnderWriteLoadRestoresAndCatchesUp) {
   // Wait until the import has started landing, so the backup really races it.
   ASSERT_TRUE(Eventually([&] { return Seq(Status(bo), "bo") > before_load + 2; }));
 
-  const std::string backups = dir_.Sub("backups");
+  const std::string backups = Root() + "/nightly";
   const uint64_t before_backup = Seq(Status(bo), "bo");
-  v1::BackupResponse backup = Json<v1::BackupResponse>(bo, {"node", "backup", backups});
-  EXPECT_EQ(backup.dir(), backups);
+  v1::BackupResponse backup = Json<v1::BackupResponse>(bo, {"node", "backup", "nightly"});
+  EXPECT_EQ(backup.dir(), ResolvedRoot() + "/nightly");
   EXPECT_EQ(backup.backup_id(), 1u);
   EXPECT_EQ(backup.node_id(), "bo");
   EXPECT_TRUE(backup.verified());
@@ -200,8 +213,9 @@ TEST_F(BackupRestoreTest, BackupUnderWriteLoadRestoresAndCatchesUp) {
   EXPECT_THAT(refused_id, HasSubstr("takes a new node id"));
   EXPECT_FALSE(std::filesystem::exists(dir_.Sub("r0/CURRENT")));
 
+  // A relative --restore-from is a name below --backup-dir.
   NodeProcess* restored =
-      Start("restored", "bo-restored", {"--restore-from", backups, "--peers", bo->address()});
+      Start("restored", "bo-restored", {"--restore-from", "nightly", "--peers", bo->address()});
   ASSERT_NE(restored, nullptr);
   EXPECT_THAT(restored->Log(), HasSubstr("restored a backup"));
   EXPECT_EQ(Status(restored).node_id(), "bo-restored");
@@ -216,7 +230,7 @@ TEST_F(BackupRestoreTest, BackupUnderWriteLoadRestoresAndCatchesUp) {
 
   // A second backup into the same dir is the next id, and a restart of the restored
   // node without --restore-from runs on its data as it is.
-  v1::BackupResponse second = Json<v1::BackupResponse>(bo, {"node", "backup", backups});
+  v1::BackupResponse second = Json<v1::BackupResponse>(bo, {"node", "backup", "nightly"});
   EXPECT_EQ(second.backup_id(), 2u);
   EXPECT_EQ(second.backups_in_dir(), 2u);
   EXPECT_EQ(restored->Stop(), 0);
@@ -229,8 +243,8 @@ TEST_F(BackupRestoreTest, RestoreRefusesWhatItCannotDoSafely) {
   NodeProcess* bo = Start("bo", "bo");
   ASSERT_NE(bo, nullptr);
   Federation(bo);
-  const std::string backups = dir_.Sub("backups");
-  Json<v1::BackupResponse>(bo, {"node", "backup", backups});
+  const std::string backups = Root() + "/nightly";
+  Json<v1::BackupResponse>(bo, {"node", "backup", "nightly"});
 
   const std::vector<std::string> base = {"--listen", "127.0.0.1:0", "--http", "off"};
   auto with = [&](std::vector<std::string> args) {
@@ -247,6 +261,22 @@ TEST_F(BackupRestoreTest, RestoreRefusesWhatItCannotDoSafely) {
   EXPECT_THAT(
       Refused(with({"--restore-from", dir_.Sub("nothing"), "--data-dir", dir_.Sub("fresh")})),
       HasSubstr("holds no backup"));
+
+  // With --backup-dir, a relative --restore-from is a name below it, read under the
+  // rules a remote backup name follows.
+  std::filesystem::create_symlink(backups, Root() + "/link");
+  const std::vector<std::pair<std::string, std::string>> names = {
+      {"../backups/nightly", "--restore-from: a backup is named by a sub-directory"},
+      {"link", "--restore-from: a part of the name is a symbolic link"},
+      {"missing", "--restore-from: no such backup below --backup-dir"},
+  };
+  for (const auto& [name, refusal] : names) {
+    EXPECT_THAT(Refused(with({"--backup-dir", Root(), "--restore-from", name, "--data-dir",
+                              dir_.Sub("fresh")})),
+                HasSubstr(refusal))
+        << name;
+    EXPECT_FALSE(std::filesystem::exists(dir_.Sub("fresh/CURRENT"))) << name;
+  }
 }
 
 // An encrypted node's backup holds no plaintext (a plaintext node's does, in the same
@@ -261,22 +291,22 @@ TEST_F(BackupRestoreTest, EncryptedBackupHoldsNoPlaintextAndNeedsTheKey) {
   NodeProcess* plain = Start("plain", "plain");
   ASSERT_NE(plain, nullptr);
   Federation(plain, secret);
-  const std::string plain_backups = dir_.Sub("plain-backups");
-  EXPECT_FALSE(Json<v1::BackupResponse>(plain, {"node", "backup", plain_backups}).encrypted());
+  const std::string plain_backups = Root() + "/plain";
+  EXPECT_FALSE(Json<v1::BackupResponse>(plain, {"node", "backup", "plain"}).encrypted());
   EXPECT_TRUE(AnyFileContains(plain_backups, secret)) << "the scan would not see plaintext";
 
   NodeProcess* sealed = Start("sealed", "sealed", {"--encryption-key-file", key});
   ASSERT_NE(sealed, nullptr);
   Federation(sealed, secret);
-  const std::string backups = dir_.Sub("sealed-backups");
-  v1::BackupResponse backup = Json<v1::BackupResponse>(sealed, {"node", "backup", backups});
+  const std::string backups = Root() + "/sealed";
+  v1::BackupResponse backup = Json<v1::BackupResponse>(sealed, {"node", "backup", "sealed"});
   EXPECT_TRUE(backup.encrypted());
   EXPECT_TRUE(backup.verified());
   EXPECT_FALSE(AnyFileContains(backups, secret));
   EXPECT_FALSE(AnyFileContains(backups, "Bolivia"));
 
   // Mixing plaintext and encrypted backups in one dir is refused.
-  CommandResult mixed = RunCli({"--node", sealed->address(), "node", "backup", plain_backups});
+  CommandResult mixed = RunCli({"--node", sealed->address(), "node", "backup", "plain"});
   EXPECT_NE(mixed.exit_code, 0);
   EXPECT_THAT(mixed.err, HasSubstr("holds unencrypted backups"));
 
@@ -298,6 +328,172 @@ TEST_F(BackupRestoreTest, EncryptedBackupHoldsNoPlaintextAndNeedsTheKey) {
   EXPECT_NE(status.node_id(), "sealed");
   EXPECT_EQ(status.digest(), Status(sealed).digest());
   EXPECT_FALSE(AnyFileContains(dir_.Sub("r3"), secret));
+}
+
+// Every name a remote operator could use to leave --backup-dir, through the real CLI
+// against a real node: refused, and nothing written anywhere (not even an empty dir).
+// Good names work, make 0700 directories holding 0600 files, and every attempt is
+// logged and kept in the node's events.
+TEST_F(BackupRestoreTest, BackupsStayBelowTheBackupDir) {
+  NodeProcess* bo = Start("bo", "bo");
+  ASSERT_NE(bo, nullptr);
+  Federation(bo);
+  // Planted below the root, as a careless admin or a local accomplice would: links out
+  // of it, a link inside it, and a real directory holding a link out.
+  const std::string outside = dir_.Sub("outside");
+  ASSERT_TRUE(std::filesystem::create_directories(outside));
+  std::filesystem::create_directory_symlink(outside, Root() + "/escape");
+  ASSERT_TRUE(std::filesystem::create_directories(Root() + "/real"));
+  std::filesystem::create_directory_symlink(outside, Root() + "/real/link");
+  std::filesystem::create_directory_symlink(Root() + "/real", Root() + "/alias");
+  const std::string etc = absl::StrCat("/etc/pacto-backup-test-", getpid());
+
+  struct Attack {
+    std::string name;
+    std::string refusal;
+  };
+  const std::string bad_name = "error: INVALID_ARGUMENT: dir: a backup is named by a sub-directory";
+  const std::string leaves = "error: PERMISSION_DENIED: dir: outside the node's --backup-dir";
+  const std::string link = "error: PERMISSION_DENIED: dir: a part of the name is a symbolic link";
+  const std::vector<Attack> attacks = {
+      {"..", bad_name},
+      {"../outside", bad_name},
+      {"nightly/../../outside", bad_name},
+      {".hidden", bad_name},
+      {"a/./b", bad_name},
+      {"a//b", bad_name},
+      {"a\nb", bad_name},
+      {Root() + "/../outside/x", bad_name},
+      {Root(), bad_name},
+      {etc, leaves},
+      {etc + "/cron.d", leaves},
+      {outside + "/abs", leaves},
+      {"escape", link},
+      {"escape/sub", link},
+      {"real/link/x", link},
+      {"alias", link},
+      {"alias/new", link},
+      {Root() + "/escape/abs", link},
+  };
+  for (const Attack& attack : attacks) {
+    const std::vector<std::string> args = {"--node", bo->address(), "node", "backup", attack.name};
+    CommandResult r = RunCli(args);
+    EXPECT_NE(r.exit_code, 0) << Describe(args, r);
+    EXPECT_TRUE(absl::StartsWith(r.err, attack.refusal)) << Describe(args, r);
+  }
+  EXPECT_FALSE(std::filesystem::exists(etc));
+  EXPECT_TRUE(std::filesystem::is_empty(outside)) << "something was written outside";
+  // Below the root too, nothing but what the test planted.
+  std::vector<std::string> below;
+  for (const auto& entry : std::filesystem::recursive_directory_iterator(Root())) {
+    below.push_back(entry.path().string().substr(Root().size()));
+  }
+  std::sort(below.begin(), below.end());
+  EXPECT_EQ(below, (std::vector<std::string>{"/alias", "/escape", "/real", "/real/link"}));
+
+  // Good names: one part, several parts, an absolute path below the root.
+  for (const std::string& name :
+       {std::string("nightly"), std::string("2026/12"), Root() + "/weekly"}) {
+    v1::BackupResponse backup = Json<v1::BackupResponse>(bo, {"node", "backup", name});
+    EXPECT_TRUE(backup.verified()) << name;
+    EXPECT_TRUE(absl::StartsWith(backup.dir(), ResolvedRoot() + "/")) << backup.dir();
+  }
+  EXPECT_TRUE(std::filesystem::exists(Root() + "/2026/12/meta"));
+  EXPECT_TRUE(std::filesystem::exists(Root() + "/weekly/meta"));
+  EXPECT_TRUE(std::filesystem::is_empty(outside));
+
+  // The root (the node made it) and everything the backups made: 0700 and 0600.
+  auto mode = [](const std::string& path) {
+    struct stat st;
+    EXPECT_EQ(lstat(path.c_str(), &st), 0) << path;
+    return st.st_mode & 0777;
+  };
+  EXPECT_EQ(mode(Root()), 0700u);
+  int files = 0;
+  for (const std::string& name : {"nightly", "2026", "weekly"}) {
+    const std::string top = Root() + "/" + name;
+    EXPECT_EQ(mode(top), 0700u) << top;
+    for (const auto& entry : std::filesystem::recursive_directory_iterator(top)) {
+      const std::string path = entry.path().string();
+      if (entry.is_directory()) {
+        EXPECT_EQ(mode(path), 0700u) << path;
+      } else {
+        EXPECT_EQ(mode(path), 0600u) << path;
+        ++files;
+      }
+    }
+  }
+  EXPECT_GT(files, 3);
+  // The node's own data dir is its user's alone too (umask 077).
+  EXPECT_EQ(mode(dir_.Sub("bo/CURRENT")), 0600u);
+
+  // One log line per attempt: principal, name, outcome.
+  const std::string log = bo->Log();
+  EXPECT_THAT(log, HasSubstr("msg=backup principal=anonymous name=nightly outcome=ok"));
+  EXPECT_THAT(log, HasSubstr("msg=backup principal=anonymous name=2026/12 outcome=ok"));
+  EXPECT_THAT(log, HasSubstr("msg=backup principal=anonymous name=escape "
+                             "outcome=PERMISSION_DENIED"));
+  EXPECT_THAT(log, HasSubstr("msg=backup principal=anonymous name=.. outcome=INVALID_ARGUMENT"));
+  EXPECT_THAT(log, HasSubstr("name=a\\nb outcome=INVALID_ARGUMENT"))
+      << "a name's control bytes are escaped";
+
+  // The same attempts in the node's events, newest first.
+  v1::EventsResponse events = Json<v1::EventsResponse>(bo, {"node", "events", "--limit", "1000"});
+  ASSERT_EQ(events.events_size(), static_cast<int>(attacks.size()) + 3);
+  EXPECT_EQ(events.events(0).name(), Root() + "/weekly");
+  EXPECT_EQ(events.events(0).outcome(), "ok");
+  EXPECT_THAT(events.events(0).detail(), HasSubstr(ResolvedRoot() + "/weekly backup 1"));
+  std::map<std::string, std::string> outcome;
+  for (const v1::AdminEvent& e : events.events()) {
+    EXPECT_EQ(e.kind(), "backup");
+    EXPECT_EQ(e.principal(), "anonymous");
+    EXPECT_FALSE(e.time().empty());
+    outcome[e.name()] = e.outcome();
+  }
+  EXPECT_EQ(outcome["nightly"], "ok");
+  EXPECT_EQ(outcome["2026/12"], "ok");
+  EXPECT_EQ(outcome[".."], "INVALID_ARGUMENT");
+  EXPECT_EQ(outcome[etc], "PERMISSION_DENIED");
+  EXPECT_EQ(outcome["real/link/x"], "PERMISSION_DENIED");
+  EXPECT_EQ(outcome["a\\nb"], "INVALID_ARGUMENT");
+  EXPECT_EQ(Json<v1::EventsResponse>(bo, {"node", "events", "--limit", "2"}).events_size(), 2);
+
+  // A restore from a name is an event of the restored node, after the backed-up
+  // node's events it carries.
+  NodeProcess* restored = Start("restored", "bo-restored", {"--restore-from", "2026/12"});
+  ASSERT_NE(restored, nullptr);
+  v1::EventsResponse after = Json<v1::EventsResponse>(restored, {"node", "events"});
+  ASSERT_GT(after.events_size(), 0);
+  EXPECT_EQ(after.events(0).kind(), "restore");
+  EXPECT_EQ(after.events(0).name(), "2026/12");
+  EXPECT_EQ(after.events(0).principal(), "command-line");
+  EXPECT_EQ(after.events(0).outcome(), "ok");
+}
+
+// Without --backup-dir a node takes no remote backups, and says how to allow them;
+// nothing is written where the CLI or the node runs.
+TEST_F(BackupRestoreTest, NoBackupDirNoRemoteBackups) {
+  absl::StatusOr<std::unique_ptr<NodeProcess>> started =
+      NodeProcess::Start({.data_dir = dir_.Sub("bo"), .node_id = "bo", .region = "BO"});
+  ASSERT_TRUE(started.ok()) << started.status();
+  nodes_.push_back(*std::move(started));
+  NodeProcess* bo = nodes_.back().get();
+  const std::string name = absl::StrCat("pacto-backup-test-", getpid());
+  for (const std::string& dir : {name, dir_.Sub(name)}) {
+    const std::vector<std::string> args = {"--node", bo->address(), "node", "backup", dir};
+    CommandResult r = RunCli(args);
+    EXPECT_NE(r.exit_code, 0) << Describe(args, r);
+    EXPECT_THAT(r.err, HasSubstr("error: FAILED_PRECONDITION: this node takes no remote backups: "
+                                 "start pacto-node with --backup-dir"))
+        << r.err;
+  }
+  EXPECT_FALSE(std::filesystem::exists(name));
+  EXPECT_FALSE(std::filesystem::exists(dir_.Sub(name)));
+  EXPECT_FALSE(std::filesystem::exists(dir_.Sub("bo/" + name)));
+  EXPECT_THAT(bo->Log(), HasSubstr("outcome=FAILED_PRECONDITION"));
+  v1::EventsResponse events = Json<v1::EventsResponse>(bo, {"node", "events"});
+  ASSERT_EQ(events.events_size(), 2);
+  EXPECT_EQ(events.events(0).outcome(), "FAILED_PRECONDITION");
 }
 
 }  // namespace

@@ -135,9 +135,8 @@ class Fixture {
     return id;
   }
   std::string NewRegionCode() { return absl::StrCat("R", ++counter_); }
-  // Where Admin.Backup may write, on the node's (this) machine.
-  void SetBackupDir(std::string dir) { backup_dir_ = std::move(dir); }
-  const std::string& BackupDir() const { return backup_dir_; }
+  // What Admin.Backup names: a sub-directory of the node's --backup-dir.
+  std::string BackupName() const { return "matrix"; }
 
  private:
   std::unique_ptr<grpc::ClientContext> Context() {
@@ -152,7 +151,6 @@ class Fixture {
   std::unique_ptr<v1::Registry::Stub> registry_;
   std::string token_;
   std::map<std::string, std::string> federations_;
-  std::string backup_dir_;
   int counter_ = 0;
 };
 
@@ -434,7 +432,7 @@ std::map<std::string, Case> Cases() {
                     }});
   add(adm, "Backup", {{C::kOperator}, Scope::kNode, [](Ctx& c) {
                         v1::BackupRequest q;
-                        q.set_dir(c.fx->BackupDir());
+                        q.set_dir(c.fx->BackupName());
                         v1::BackupResponse r;
                         return Outcome{c.Admin()->Backup(c.Context().get(), q, &r), ""};
                       }});
@@ -444,13 +442,11 @@ std::map<std::string, Case> Cases() {
                        v1::AuditResponse r;
                        return Outcome{c.Admin()->Audit(c.Context().get(), q, &r), q.record()};
                      }});
-  add(adm, "Backup", {{C::kOperator}, Scope::kNode, [](Ctx& c) {
-                        static ScratchDir backups;  // removed at exit
-                        v1::BackupRequest q;
-                        q.set_dir(backups.Sub("backup"));
-                        v1::BackupResponse r;
-                        return Outcome{c.Admin()->Backup(c.Context().get(), q, &r), ""};
-                      }});
+  add(adm, "Events",
+      {{C::kOperator}, Scope::kNode, [](Ctx& c) {
+         v1::EventsResponse r;
+         return Outcome{c.Admin()->Events(c.Context().get(), v1::EventsRequest(), &r), ""};
+       }});
 
   const std::string rpl = "pacto.v1.Replication";
   auto caller = [](v1::NodeInfo* info) {
@@ -487,13 +483,12 @@ class AccessMatrixTest : public ::testing::Test {
     dir_ = new ScratchDir();
     certs_ = new FederationCerts(dir_->Sub("certs"), {"n1:BO", "n2:CBB"});
     ASSERT_TRUE(certs_->ok()) << certs_->error();
-    absl::StatusOr<std::unique_ptr<NodeProcess>> node =
-        StartSecureNode(*certs_, "n1", dir_->Sub("data"), {"--http", "off"});
+    absl::StatusOr<std::unique_ptr<NodeProcess>> node = StartSecureNode(
+        *certs_, "n1", dir_->Sub("data"), {"--http", "off", "--backup-dir", dir_->Sub("backups")});
     ASSERT_TRUE(node.ok()) << node.status();
     node_ = node->release();
     client_ = certs_->Channel(node_->address(), "client");
     fixture_ = new Fixture(client_, certs_->Token("enroller", "BO", absl::Hours(1), "setup"));
-    fixture_->SetBackupDir(dir_->Sub("backups"));
     fixture_->Region("BO", "");
     fixture_->Region("LPZ", "BO");
     fixture_->Region("CBB", "BO");
