@@ -192,6 +192,11 @@ class Client {
   // A verified backup of the node into a directory on the node's machine; may take as
   // long as copying the registry, so it runs under `stream_deadline`.
   absl::StatusOr<v1::BackupResponse> Backup(const v1::BackupRequest& request) const;
+  // Withdraws a token by id, or a subject's tokens issued until now (operators).
+  absl::StatusOr<v1::RevokeTokenResponse> RevokeToken(const v1::RevokeTokenRequest& request) const;
+  // The revocations homed in the caller's region subtree (operators).
+  absl::StatusOr<v1::ListRevocationsResponse> ListRevocations(
+      const v1::ListRevocationsRequest& request) const;
 
  private:
   Client(ClientOptions options, std::shared_ptr<grpc::Channel> channel);

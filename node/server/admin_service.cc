@@ -10,9 +10,19 @@ namespace pacto {
 
 bool AdminService::Allowed(grpc::CallbackServerContext* c, grpc::ServerUnaryReactor* reactor,
                            absl::string_view name, const google::protobuf::Message* q) const {
-  absl::Status allowed = deps_.guard->Check(*c, FullMethodName("pacto.v1.Admin", name), q).status();
-  if (!allowed.ok()) reactor->Finish(ToGrpc(allowed));
-  return allowed.ok();
+  return Caller(c, reactor, name, q).has_value();
+}
+
+std::optional<Principal> AdminService::Caller(grpc::CallbackServerContext* c,
+                                              grpc::ServerUnaryReactor* reactor,
+                                              absl::string_view name,
+                                              const google::protobuf::Message* q) const {
+  absl::StatusOr<Principal> who = deps_.guard->Check(*c, FullMethodName("pacto.v1.Admin", name), q);
+  if (!who.ok()) {
+    reactor->Finish(ToGrpc(who.status()));
+    return std::nullopt;
+  }
+  return *std::move(who);
 }
 
 grpc::ServerUnaryReactor* AdminService::Status(grpc::CallbackServerContext* c,
@@ -87,6 +97,29 @@ grpc::ServerUnaryReactor* AdminService::Backup(grpc::CallbackServerContext* c,
     }
     reactor->Finish(ToGrpc(report.status()));
   }).detach();
+  return reactor;
+}
+
+grpc::ServerUnaryReactor* AdminService::RevokeToken(grpc::CallbackServerContext* c,
+                                                    const v1::RevokeTokenRequest* q,
+                                                    v1::RevokeTokenResponse* r) {
+  auto* reactor = c->DefaultReactor();
+  std::optional<Principal> who = Caller(c, reactor, "RevokeToken", q);
+  if (!who.has_value()) return reactor;
+  deps_.revocations->Revoke(*q, *who, r,
+                            [reactor](absl::Status status) { reactor->Finish(ToGrpc(status)); });
+  return reactor;
+}
+
+grpc::ServerUnaryReactor* AdminService::ListRevocations(grpc::CallbackServerContext* c,
+                                                        const v1::ListRevocationsRequest* q,
+                                                        v1::ListRevocationsResponse* r) {
+  auto* reactor = c->DefaultReactor();
+  std::optional<Principal> who = Caller(c, reactor, "ListRevocations", q);
+  if (!who.has_value()) return reactor;
+  absl::StatusOr<v1::ListRevocationsResponse> list = deps_.revocations->List(*who);
+  if (list.ok()) *r = *std::move(list);
+  reactor->Finish(ToGrpc(list.status()));
   return reactor;
 }
 

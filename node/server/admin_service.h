@@ -3,8 +3,10 @@
 #define PACTO_NODE_SERVER_ADMIN_SERVICE_H_
 
 #include <functional>
+#include <optional>
 
 #include "node/admin/backup.h"
+#include "node/admin/revocations.h"
 #include "node/admin/status.h"
 #include "node/security/call_guard.h"
 #include "node/security/scope_resolver.h"
@@ -24,6 +26,7 @@ class AdminService final : public v1::Admin::CallbackService {
     const CallGuard* guard = nullptr;
     const ScopeResolver* resolver = nullptr;  // for the audit trail
     BackupTaker* backups = nullptr;
+    TokenRevocations* revocations = nullptr;
   };
   // Everything in `deps` must outlive the service.
   explicit AdminService(Deps deps) : deps_(std::move(deps)) {}
@@ -38,11 +41,20 @@ class AdminService final : public v1::Admin::CallbackService {
                                   v1::AuditResponse* r) override;
   grpc::ServerUnaryReactor* Backup(grpc::CallbackServerContext* c, const v1::BackupRequest* q,
                                    v1::BackupResponse* r) override;
+  grpc::ServerUnaryReactor* RevokeToken(grpc::CallbackServerContext* c,
+                                        const v1::RevokeTokenRequest* q,
+                                        v1::RevokeTokenResponse* r) override;
+  grpc::ServerUnaryReactor* ListRevocations(grpc::CallbackServerContext* c,
+                                            const v1::ListRevocationsRequest* q,
+                                            v1::ListRevocationsResponse* r) override;
 
  private:
   // True when the call may go on; otherwise it has been finished with the refusal.
   bool Allowed(grpc::CallbackServerContext* c, grpc::ServerUnaryReactor* reactor,
                absl::string_view name, const google::protobuf::Message* q) const;
+  // The caller when the call may go on; otherwise nullopt, the call finished.
+  std::optional<Principal> Caller(grpc::CallbackServerContext* c, grpc::ServerUnaryReactor* reactor,
+                                  absl::string_view name, const google::protobuf::Message* q) const;
 
   const Deps deps_;
 };
