@@ -70,7 +70,8 @@ absl::StatusOr<Invocation> Check(const Args& args) {
   const size_t name_words = std::count(spec.name.begin(), spec.name.end(), ' ') + 1;
   invocation.operands.assign(positional.begin() + name_words, positional.end());
   const std::string usage = absl::StrCat("usage: ", UsageLine(spec));
-  if (invocation.operands.size() < spec.operands.size()) {
+  const size_t needed = spec.operands.size() - (spec.last_operand_optional ? 1 : 0);
+  if (invocation.operands.size() < needed) {
     return absl::InvalidArgumentError(absl::StrCat(
         spec.name, ": missing ", spec.operands[invocation.operands.size()], "; ", usage));
   }

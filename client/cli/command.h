@@ -38,6 +38,9 @@ struct CommandSpec {
   std::string summary;
   // Names of the positional arguments, in order, as the usage shows them.
   std::vector<std::string> operands;
+  // Whether the last of `operands` may be left out (the command then needs a flag
+  // in its place, which `run` checks).
+  bool last_operand_optional = false;
   // Flags (without "--") the command needs, in the order they are checked.
   std::vector<std::string> required_flags;
   // Other flags it accepts, besides the global ones.

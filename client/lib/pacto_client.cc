@@ -164,6 +164,8 @@ PACTO_UNARY_RPC(admin_, Peers, v1::PeersRequest, v1::PeersResponse)
 PACTO_UNARY_RPC(admin_, Sync, v1::SyncRequest, v1::SyncResponse)
 PACTO_UNARY_RPC(admin_, Audit, v1::AuditRequest, v1::AuditResponse)
 PACTO_UNARY_RPC(admin_, Events, v1::EventsRequest, v1::EventsResponse)
+PACTO_UNARY_RPC(admin_, RevokeToken, v1::RevokeTokenRequest, v1::RevokeTokenResponse)
+PACTO_UNARY_RPC(admin_, ListRevocations, v1::ListRevocationsRequest, v1::ListRevocationsResponse)
 
 #undef PACTO_UNARY_RPC
 

@@ -194,6 +194,11 @@ class Client {
   absl::StatusOr<v1::BackupResponse> Backup(const v1::BackupRequest& request) const;
   // The node's own administrative events (backups, restores), newest first.
   absl::StatusOr<v1::EventsResponse> Events(const v1::EventsRequest& request) const;
+  // Withdraws a token by id, or a subject's tokens issued until now (operators).
+  absl::StatusOr<v1::RevokeTokenResponse> RevokeToken(const v1::RevokeTokenRequest& request) const;
+  // The revocations homed in the caller's region subtree (operators).
+  absl::StatusOr<v1::ListRevocationsResponse> ListRevocations(
+      const v1::ListRevocationsRequest& request) const;
 
  private:
   Client(ClientOptions options, std::shared_ptr<grpc::Channel> channel);

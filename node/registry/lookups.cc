@@ -21,6 +21,8 @@ const char* RecordNoun(v1::RecordType type) {
       return "officer term";
     case v1::RECORD_TYPE_FORMATION:
       return "formation record";
+    case v1::RECORD_TYPE_TOKEN_REVOCATION:
+      return "token revocation";
     default:
       return "record";
   }

@@ -22,6 +22,8 @@ bool RoleAdmitted(Access access, Role role) {
     case Access::kAdmin:
     case Access::kAudit:
     case Access::kExport:
+    case Access::kRevoke:
+    case Access::kRevocations:
       return role == Role::kOperator;
     case Access::kStructureRead:
     case Access::kPersonRead:
@@ -73,6 +75,16 @@ absl::Status Authorizer::Authorize(const MethodRule& rule, const Principal& who,
             "root region");
       }
       return absl::OkStatus();
+    }
+    case Access::kRevoke: {
+      // Homed in the region asked for, or else the token's own: either way one the
+      // token and this node cover (revocation.h).
+      std::vector<Subject> subjects = rule.subjects != nullptr && request != nullptr
+                                          ? rule.subjects(*request)
+                                          : std::vector<Subject>();
+      Subject home{Subject::Kind::kRegion, who.region, "region"};
+      if (!subjects.empty() && !subjects.front().value.empty()) home = subjects.front();
+      return CheckSubject(who, home, /*write=*/true);
     }
     default:
       break;

@@ -39,11 +39,13 @@ std::unique_ptr<CallGuard> CallGuard::Development() {
 
 std::unique_ptr<CallGuard> CallGuard::Secure(Ed25519PublicKey token_key,
                                              std::unique_ptr<Authorizer> authorizer,
+                                             const RevocationChecker* revocations,
                                              const Clock* clock) {
   std::unique_ptr<CallGuard> guard(new CallGuard());
   guard->token_key_.emplace(std::move(token_key));
   guard->tokens_ = std::make_unique<TokenCache>(&*guard->token_key_);
   guard->authorizer_ = std::move(authorizer);
+  guard->revocations_ = revocations;
   guard->clock_ = clock;
   return guard;
 }
@@ -79,12 +81,27 @@ absl::StatusOr<Principal> CallGuard::Authenticate(const grpc::ServerContextBase&
   absl::StatusOr<v1::TokenClaims> claims =
       tokens_->Verify(absl::StripAsciiWhitespace(value.substr(kBearer.size())), clock_->Now());
   if (!claims.ok()) return claims.status();
+  // After the cache: a cached token is checked against the revocations held now.
+  if (absl::Status revoked = revocations_->Check(*claims); !revoked.ok()) return revoked;
   Principal principal;
   principal.kind = Principal::Kind::kToken;
   principal.name = claims->subject();
   principal.role = *ParseRole(claims->role());  // VerifyToken checked it
   principal.region = claims->region();
+  principal.token = *std::move(claims);
   return principal;
+}
+
+absl::Status CallGuard::Recheck(const Principal& who) const {
+  if (development() || who.kind != Principal::Kind::kToken) return absl::OkStatus();
+  absl::Status status = CheckTokenTimes(who.token, clock_->Now()).status();
+  if (status.ok()) status = revocations_->Check(who.token);
+  if (!status.ok()) {
+    LogInfo("stream ended", {{"principal", who.name},
+                             {"token_id", who.token.id()},
+                             {"code", absl::StatusCodeToString(status.code())}});
+  }
+  return status;
 }
 
 absl::StatusOr<Principal> CallGuard::Check(const grpc::ServerContextBase& context,

@@ -81,6 +81,10 @@ std::vector<Subject> ListFormation(const Message& m) {
 std::vector<Subject> ExportMembers(const Message& m) {
   return {Of(Kind::kRegion, RegionCode(As<v1::ExportMembersRequest>(m).region()), "region")};
 }
+std::vector<Subject> RevokeToken(const Message& m) {
+  // Empty when not asked for: the authorizer then takes the token's own region.
+  return {Of(Kind::kRegion, RegionCode(As<v1::RevokeTokenRequest>(m).region()), "region")};
+}
 std::vector<Subject> Audit(const Message& m) {
   return {Of(Kind::kRecord,
              std::string(absl::StripAsciiWhitespace(As<v1::AuditRequest>(m).record())), "record")};
@@ -133,6 +137,9 @@ const std::vector<MethodRule>& Rules() {
       {"/pacto.v1.Admin/Backup", Access::kAdmin, nullptr},
       // Who backed this node up, when, where to, and with what outcome.
       {"/pacto.v1.Admin/Events", Access::kAdmin, nullptr},
+      // Token revocations: replicated records homed in the operator's subtree.
+      {"/pacto.v1.Admin/RevokeToken", Access::kRevoke, RevokeToken},
+      {"/pacto.v1.Admin/ListRevocations", Access::kRevocations, nullptr},
       // Replication: nodes only.
       {"/pacto.v1.Replication/Pull", Access::kReplication, nullptr},
       {"/pacto.v1.Replication/Snapshot", Access::kReplication, nullptr},

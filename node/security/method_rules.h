@@ -15,6 +15,11 @@
 //   kExport           operator                         the region asked for
 //   kWrite            enroller                         each subject, and the node's
 //                                                      region must cover it too
+//   kRevoke           operator                         the revocation's region (asked
+//                                                      for, else the token's); the
+//                                                      node's region must cover it too
+//   kRevocations      operator                         — (the answer holds only the
+//                                                      token's subtree)
 // "Covers" means the subject's region is the principal's region or lies below it.
 //
 // Thread-safe (immutable tables).
@@ -40,6 +45,8 @@ enum class Access {
   kPersonRead,
   kExport,
   kWrite,
+  kRevoke,
+  kRevocations,
 };
 
 // Something a request concerns whose home region the principal must cover.

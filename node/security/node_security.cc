@@ -117,9 +117,11 @@ std::shared_ptr<grpc::ChannelCredentials> NodeSecurity::PeerChannelCredentials()
 }
 
 std::unique_ptr<CallGuard> NodeSecurity::MakeGuard(const ScopeResolver* resolver,
+                                                   const RevocationChecker* revocations,
                                                    const Clock* clock) const {
   if (development()) return CallGuard::Development();
-  return CallGuard::Secure(*token_key_, std::make_unique<Authorizer>(resolver, region_), clock);
+  return CallGuard::Secure(*token_key_, std::make_unique<Authorizer>(resolver, region_),
+                           revocations, clock);
 }
 
 }  // namespace pacto

@@ -63,8 +63,11 @@ class NodeSecurity {
   // Secure mode: what signs this node's entries and checks replicated ones (region
   // authority, entry_signing.h), from the TLS files. Null in development mode.
   absl::StatusOr<std::unique_ptr<EntryAuthenticator>> MakeEntryAuthenticator() const;
-  // The guard every RPC handler consults. `resolver` and `clock` must outlive it.
-  std::unique_ptr<CallGuard> MakeGuard(const ScopeResolver* resolver, const Clock* clock) const;
+  // The guard every RPC handler consults. `resolver`, `revocations` and `clock` must
+  // outlive it.
+  std::unique_ptr<CallGuard> MakeGuard(const ScopeResolver* resolver,
+                                       const RevocationChecker* revocations,
+                                       const Clock* clock) const;
 
  private:
   NodeSecurity() = default;

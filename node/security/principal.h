@@ -21,6 +21,9 @@ struct Principal {
   Role role = Role::kReporter;  // kToken only
   // The region whose subtree a token covers; a node's home region from its certificate.
   std::string region;
+  // kToken only: the verified token's claims (id, subject, issued_at, expires_at), so
+  // a long call can check again that it is neither expired nor revoked.
+  v1::TokenClaims token;
 
   static Principal Development() { return Principal(); }
 };

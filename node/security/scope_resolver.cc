@@ -8,6 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/status_macros.h"
 #include "node/domain/ids.h"
+#include "node/security/revocation.h"
 #include "node/store/keys.h"
 #include "node/store/log_reader.h"
 #include "node/store/read_view.h"
@@ -46,6 +47,8 @@ absl::StatusOr<std::vector<ScopeResolver::FoundRecord>> ScopeResolver::FindRecor
     candidates = {{v1::RECORD_TYPE_OFFICER_TERM, id}};
   } else if (absl::StartsWith(id, absl::StrCat(kFormationPrefix, "-"))) {
     candidates = {{v1::RECORD_TYPE_FORMATION, id}};
+  } else if (absl::StartsWith(id, absl::StrCat(kRevocationPrefix, "-"))) {
+    candidates = {{v1::RECORD_TYPE_TOKEN_REVOCATION, id}};
   } else {
     candidates = {{v1::RECORD_TYPE_REGION, absl::AsciiStrToUpper(id)}};
   }
@@ -167,6 +170,12 @@ absl::StatusOr<std::string> ScopeResolver::RecordHomeRegion(v1::RecordType type,
                                ChapterRegion(record.chapter_id()));
         if (region.has_value()) return *region;
       }
+      break;
+    }
+    case v1::RECORD_TYPE_TOKEN_REVOCATION: {
+      v1::TokenRevocation revocation;
+      PACTO_ASSIGN_OR_RETURN(bool live, DecodeWinner(state, &revocation));
+      if (live) return revocation.region();
       break;
     }
     default:

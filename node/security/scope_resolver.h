@@ -44,9 +44,9 @@ class ScopeResolver {
                                                const v1::RecordState& state) const;
 
   // The records an audit names by `id`: a chapter id names the chapter and its
-  // affiliation; mb-, pr-, of- and fr- ids a membership, person, officer term or
-  // formation record; anything else a region code (upper-cased). Only records ever
-  // written here are returned.
+  // affiliation; mb-, pr-, of-, fr- and rv- ids a membership, person, officer term,
+  // formation record or token revocation; anything else a region code (upper-cased).
+  // Only records ever written here are returned.
   struct FoundRecord {
     v1::RecordType type;
     std::string id;

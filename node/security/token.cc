@@ -11,7 +11,13 @@
 namespace pacto {
 namespace {
 
-bool ValidSubject(absl::string_view s) {
+absl::Status Unauthenticated(absl::string_view why) {
+  return absl::UnauthenticatedError(absl::StrCat("token: ", why));
+}
+
+}  // namespace
+
+bool IsTokenSubject(absl::string_view s) {
   if (s.empty() || s.size() > 64) return false;
   for (char c : s) {
     if (!absl::ascii_isalnum(static_cast<unsigned char>(c)) && c != '.' && c != '_' && c != '@' &&
@@ -22,7 +28,7 @@ bool ValidSubject(absl::string_view s) {
   return true;
 }
 
-bool ValidRegion(absl::string_view s) {
+bool IsTokenRegion(absl::string_view s) {
   if (s.empty() || s.size() > 16) return false;
   for (char c : s) {
     if (!absl::ascii_isupper(static_cast<unsigned char>(c)) &&
@@ -32,12 +38,6 @@ bool ValidRegion(absl::string_view s) {
   }
   return true;
 }
-
-absl::Status Unauthenticated(absl::string_view why) {
-  return absl::UnauthenticatedError(absl::StrCat("token: ", why));
-}
-
-}  // namespace
 
 absl::StatusOr<Role> ParseRole(absl::string_view text) {
   if (text == "operator") return Role::kOperator;
@@ -59,13 +59,13 @@ const char* RoleName(Role role) {
 }
 
 absl::Status ValidateTokenClaims(const v1::TokenClaims& claims) {
-  if (!ValidSubject(claims.subject())) {
+  if (!IsTokenSubject(claims.subject())) {
     return absl::InvalidArgumentError("subject: 1 to 64 letters, digits, '.', '_', '@' or '-'");
   }
   if (!ParseRole(claims.role()).ok()) {
     return absl::InvalidArgumentError("role: must be operator, enroller or reporter");
   }
-  if (!ValidRegion(claims.region())) {
+  if (!IsTokenRegion(claims.region())) {
     return absl::InvalidArgumentError("region: 1 to 16 upper-case letters, digits or '-'");
   }
   // Both times are checked positive before they are subtracted: signed claims may carry

@@ -45,6 +45,11 @@ absl::StatusOr<v1::TokenClaims> NewTokenClaims(absl::string_view subject, absl::
                                                absl::string_view region, absl::Duration ttl,
                                                absl::Time now);
 
+// The forms ValidateTokenClaims requires: a subject of 1 to 64 letters, digits, '.',
+// '_', '@' or '-'; a region code of 1 to 16 upper-case letters, digits or '-'.
+bool IsTokenSubject(absl::string_view s);
+bool IsTokenRegion(absl::string_view s);
+
 // Checks the claims' form: subject, role, region, and 0 < lifetime <= kMaxTokenLifetime.
 absl::Status ValidateTokenClaims(const v1::TokenClaims& claims);
 

@@ -113,4 +113,27 @@ grpc::ServerUnaryReactor* AdminService::Events(grpc::CallbackServerContext* c,
   return reactor;
 }
 
+grpc::ServerUnaryReactor* AdminService::RevokeToken(grpc::CallbackServerContext* c,
+                                                    const v1::RevokeTokenRequest* q,
+                                                    v1::RevokeTokenResponse* r) {
+  auto* reactor = c->DefaultReactor();
+  std::optional<Principal> who = Allowed(c, reactor, "RevokeToken", q);
+  if (!who.has_value()) return reactor;
+  deps_.revocations->Revoke(*q, *who, r,
+                            [reactor](absl::Status status) { reactor->Finish(ToGrpc(status)); });
+  return reactor;
+}
+
+grpc::ServerUnaryReactor* AdminService::ListRevocations(grpc::CallbackServerContext* c,
+                                                        const v1::ListRevocationsRequest* q,
+                                                        v1::ListRevocationsResponse* r) {
+  auto* reactor = c->DefaultReactor();
+  std::optional<Principal> who = Allowed(c, reactor, "ListRevocations", q);
+  if (!who.has_value()) return reactor;
+  absl::StatusOr<v1::ListRevocationsResponse> list = deps_.revocations->List(*who);
+  if (list.ok()) *r = *std::move(list);
+  reactor->Finish(ToGrpc(list.status()));
+  return reactor;
+}
+
 }  // namespace pacto

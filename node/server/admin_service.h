@@ -11,6 +11,7 @@
 
 #include "node/admin/admin_events.h"
 #include "node/admin/backup.h"
+#include "node/admin/revocations.h"
 #include "node/admin/status.h"
 #include "node/base/task_threads.h"
 #include "node/security/call_guard.h"
@@ -32,6 +33,7 @@ class AdminService final : public v1::Admin::CallbackService {
     const ScopeResolver* resolver = nullptr;  // for the audit trail
     BackupTaker* backups = nullptr;
     const AdminEventLog* events = nullptr;
+    TokenRevocations* revocations = nullptr;
   };
   // Everything in `deps` must outlive the service.
   explicit AdminService(Deps deps) : deps_(std::move(deps)) {}
@@ -53,6 +55,13 @@ class AdminService final : public v1::Admin::CallbackService {
                                    v1::BackupResponse* r) override;
   grpc::ServerUnaryReactor* Events(grpc::CallbackServerContext* c, const v1::EventsRequest* q,
                                    v1::EventsResponse* r) override;
+
+  grpc::ServerUnaryReactor* RevokeToken(grpc::CallbackServerContext* c,
+                                        const v1::RevokeTokenRequest* q,
+                                        v1::RevokeTokenResponse* r) override;
+  grpc::ServerUnaryReactor* ListRevocations(grpc::CallbackServerContext* c,
+                                            const v1::ListRevocationsRequest* q,
+                                            v1::ListRevocationsResponse* r) override;
 
  private:
   // The caller when the call may go on; otherwise nullopt, and the call has been

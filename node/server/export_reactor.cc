@@ -7,8 +7,9 @@
 
 namespace pacto {
 
-ExportReactor::ExportReactor(const Database* db, v1::ExportMembersRequest request)
-    : db_(db), request_(std::move(request)) {
+ExportReactor::ExportReactor(const Database* db, const CallGuard* guard, Principal who,
+                             v1::ExportMembersRequest request)
+    : db_(db), guard_(guard), who_(std::move(who)), request_(std::move(request)) {
   std::thread([this] { Run(); }).detach();
 }
 
@@ -17,6 +18,7 @@ void ExportReactor::Run() {
   absl::Status status = ExportMembers(
       *db_, request_, [this](const v1::ExportMembersResponse& batch) { return Send(batch); },
       &rows);
+  if (!ended_.ok()) status = ended_;
   {
     absl::MutexLock lock(&mu_);
     mu_.Await(absl::Condition(
@@ -28,6 +30,8 @@ void ExportReactor::Run() {
 }
 
 bool ExportReactor::Send(const v1::ExportMembersResponse& batch) {
+  ended_ = guard_->Recheck(who_);
+  if (!ended_.ok()) return false;
   {
     absl::MutexLock lock(&mu_);
     mu_.Await(absl::Condition(

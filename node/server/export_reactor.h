@@ -1,6 +1,8 @@
 // The server side of the streaming ExportMembers call. The export reads on a thread of
 // its own and hands each batch to gRPC one at a time, waiting for each write to
 // finish: a slow client slows the export (flow control) and memory stays at one batch.
+// Before each batch the caller's token is checked again (CallGuard::Recheck): once it
+// has expired or been revoked the export ends with UNAUTHENTICATED.
 //
 // Owns itself: deleted by gRPC in OnDone.
 #ifndef PACTO_NODE_SERVER_EXPORT_REACTOR_H_
@@ -9,6 +11,7 @@
 #include "absl/base/thread_annotations.h"
 #include "absl/synchronization/mutex.h"
 #include "grpcpp/support/server_callback.h"
+#include "node/security/call_guard.h"
 #include "node/store/database.h"
 #include "pacto/v1/registry.pb.h"
 
@@ -16,8 +19,10 @@ namespace pacto {
 
 class ExportReactor final : public grpc::ServerWriteReactor<v1::ExportMembersResponse> {
  public:
-  // Starts exporting at once. `db` must outlive the call.
-  ExportReactor(const Database* db, v1::ExportMembersRequest request);
+  // Starts exporting at once for `who`, authorized by `guard`. `db` and `guard` must
+  // outlive the call.
+  ExportReactor(const Database* db, const CallGuard* guard, Principal who,
+                v1::ExportMembersRequest request);
 
   void OnWriteDone(bool ok) override;
   void OnCancel() override;
@@ -30,7 +35,10 @@ class ExportReactor final : public grpc::ServerWriteReactor<v1::ExportMembersRes
   bool Send(const v1::ExportMembersResponse& batch);
 
   const Database* const db_;
+  const CallGuard* const guard_;
+  const Principal who_;
   const v1::ExportMembersRequest request_;
+  absl::Status ended_;                 // export thread only: why the caller may no longer go on
   v1::ExportMembersResponse current_;  // the batch being written
 
   absl::Mutex mu_;

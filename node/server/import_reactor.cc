@@ -35,12 +35,15 @@ void ImportReactor::RefuseRowsOutOfScope(std::vector<v1::ImportRow>* rows) {
 }
 
 void ImportReactor::OnReadDone(bool ok) {
-  if (!ok || request_.rows_size() > kMaxRowsPerMessage) {
+  absl::Status still = ok ? guard_->Recheck(who_) : absl::OkStatus();
+  if (!ok || !still.ok() || request_.rows_size() > kMaxRowsPerMessage) {
     bool finish;
     absl::Status failure;
     {
       absl::MutexLock lock(&mu_);
-      if (ok) {
+      if (!still.ok()) {
+        failure_ = still;
+      } else if (ok) {
         failure_ = absl::InvalidArgumentError(absl::StrCat(
             "rows: at most ", kMaxRowsPerMessage, " rows per message, got ", request_.rows_size()));
       }

@@ -4,7 +4,9 @@
 // fast client is slowed to the pace of the disk (flow control) instead of filling
 // memory. The response merges every batch's result, errors sorted by line. Rows whose
 // chapter the caller may not write to are rejected one by one (the call guard), the
-// others go on.
+// others go on. Before each message's rows the caller's token is checked again
+// (CallGuard::Recheck): once it has expired or been revoked no further row is taken
+// and the call ends with UNAUTHENTICATED, the response saying what landed before.
 //
 // Owns itself: deleted by gRPC in OnDone.
 #ifndef PACTO_NODE_SERVER_IMPORT_REACTOR_H_

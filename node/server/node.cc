@@ -23,6 +23,7 @@
 #include "node/replication/peer_directory.h"
 #include "node/replication/syncer.h"
 #include "node/security/node_security.h"
+#include "node/security/revocation_check.h"
 #include "node/security/scope_resolver.h"
 #include "node/server/admin_service.h"
 #include "node/server/http_endpoint.h"
@@ -47,6 +48,8 @@ struct Node::Parts {
   std::unique_ptr<EntryAuthenticator> authenticator;  // outlives the replica
   std::unique_ptr<Replica> replica;
   std::unique_ptr<ScopeResolver> resolver;
+  std::unique_ptr<RevocationChecker> revocations;
+  std::unique_ptr<TokenRevocations> token_revocations;
   std::unique_ptr<CallGuard> guard;
   std::unique_ptr<AdminEventLog> events;
   std::unique_ptr<BackupTaker> backups;
@@ -144,7 +147,9 @@ absl::StatusOr<std::unique_ptr<Node>> Node::Start(const v1::NodeConfig& flags) {
   Database* db = &parts->replica->db();
   Parts* raw = parts.get();
   parts->resolver = std::make_unique<ScopeResolver>(db);
-  parts->guard = parts->security->MakeGuard(parts->resolver.get(), SystemClock());
+  parts->revocations = std::make_unique<RevocationChecker>(db, parts->resolver.get());
+  parts->guard =
+      parts->security->MakeGuard(parts->resolver.get(), parts->revocations.get(), SystemClock());
   const CallGuard* guard = parts->guard.get();
 
   PACTO_ASSIGN_OR_RETURN(parts->events, AdminEventLog::Open(db));
@@ -186,6 +191,9 @@ absl::StatusOr<std::unique_ptr<Node>> Node::Start(const v1::NodeConfig& flags) {
                                                  std::move(backup_root), parts->events.get());
   admin.backups = parts->backups.get();
   admin.events = parts->events.get();
+  parts->token_revocations = std::make_unique<TokenRevocations>(
+      db, &parts->replica->pipeline(), parts->resolver.get(), SystemClock());
+  admin.revocations = parts->token_revocations.get();
   admin.peers_provider = [raw]() -> const PeerDirectory* { return raw->peers.get(); };
   admin.sync_now = [raw] {
     v1::SyncResponse response;

@@ -81,7 +81,7 @@ grpc::ServerWriteReactor<v1::ExportMembersResponse>* RegistryService::ExportMemb
     Ctx* c, const v1::ExportMembersRequest* q) {
   absl::StatusOr<Principal> who = guard_->Check(*c, Method("ExportMembers"), q);
   if (!who.ok()) return new RefusedWriteReactor<v1::ExportMembersResponse>(ToGrpc(who.status()));
-  return new ExportReactor(db_, *q);
+  return new ExportReactor(db_, guard_, *std::move(who), *q);
 }
 
 grpc::ServerReadReactor<v1::ImportMembersRequest>* RegistryService::ImportMembers(

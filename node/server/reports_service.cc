@@ -20,25 +20,30 @@ grpc::Status Unary(const absl::StatusOr<Response>& result, Response* out) {
   return ToGrpc(result.status());
 }
 
-template <typename Response>
-std::function<bool(const Response&)> Writer(grpc::ServerContext* context,
-                                            grpc::ServerWriter<Response>* writer) {
-  return [context, writer](const Response& chunk) {
-    return !context->IsCancelled() && writer->Write(chunk);
-  };
+// Runs `build` with a sink that writes each chunk to the stream, after checking again
+// that the caller's token is neither expired nor revoked (CallGuard::Recheck): a long
+// report stops at the first chunk after that, with the status saying why.
+template <typename Response, typename Build>
+grpc::Status Stream(const CallGuard* guard, const Principal& who, grpc::ServerContext* context,
+                    grpc::ServerWriter<Response>* writer, Build build) {
+  absl::Status ended;
+  absl::Status status = build([&](const Response& chunk) {
+    ended = guard->Recheck(who);
+    return ended.ok() && !context->IsCancelled() && writer->Write(chunk);
+  });
+  return ToGrpc(ended.ok() ? status : ended);
 }
 
 }  // namespace
 
-absl::Status ReportsService::Allowed(grpc::ServerContext* c, absl::string_view name,
-                                     const google::protobuf::Message* q) const {
-  return guard_->Check(*c, FullMethodName("pacto.v1.Reports", name), q).status();
+absl::StatusOr<Principal> ReportsService::Allowed(grpc::ServerContext* c, absl::string_view name,
+                                                  const google::protobuf::Message* q) const {
+  return guard_->Check(*c, FullMethodName("pacto.v1.Reports", name), q);
 }
 
-#define PACTO_GUARD(name)                                          \
-  if (absl::Status allowed = Allowed(c, name, q); !allowed.ok()) { \
-    return ToGrpc(allowed);                                        \
-  }
+#define PACTO_GUARD(name)                              \
+  absl::StatusOr<Principal> who = Allowed(c, name, q); \
+  if (!who.ok()) return ToGrpc(who.status());
 
 grpc::Status ReportsService::Summary(grpc::ServerContext* c, const v1::SummaryRequest* q,
                                      v1::SummaryResponse* r) {
@@ -67,25 +72,33 @@ grpc::Status ReportsService::Freshness(grpc::ServerContext* c, const v1::Freshne
 grpc::Status ReportsService::Tree(grpc::ServerContext* c, const v1::TreeRequest* q,
                                   grpc::ServerWriter<v1::TreeResponse>* w) {
   PACTO_GUARD("Tree");
-  return ToGrpc(BuildTree(context_(), *q, Writer(c, w)));
+  return Stream(guard_, *who, c, w, [&](std::function<bool(const v1::TreeResponse&)> emit) {
+    return BuildTree(context_(), *q, std::move(emit));
+  });
 }
 
 grpc::Status ReportsService::Formation(grpc::ServerContext* c, const v1::FormationRequest* q,
                                        grpc::ServerWriter<v1::FormationResponse>* w) {
   PACTO_GUARD("Formation");
-  return ToGrpc(BuildFormation(context_(), *q, Writer(c, w)));
+  return Stream(guard_, *who, c, w, [&](std::function<bool(const v1::FormationResponse&)> emit) {
+    return BuildFormation(context_(), *q, std::move(emit));
+  });
 }
 
 grpc::Status ReportsService::Vacancies(grpc::ServerContext* c, const v1::VacanciesRequest* q,
                                        grpc::ServerWriter<v1::VacanciesResponse>* w) {
   PACTO_GUARD("Vacancies");
-  return ToGrpc(BuildVacancies(context_(), *q, Writer(c, w)));
+  return Stream(guard_, *who, c, w, [&](std::function<bool(const v1::VacanciesResponse&)> emit) {
+    return BuildVacancies(context_(), *q, std::move(emit));
+  });
 }
 
 grpc::Status ReportsService::Duplicates(grpc::ServerContext* c, const v1::DuplicatesRequest* q,
                                         grpc::ServerWriter<v1::DuplicatesResponse>* w) {
   PACTO_GUARD("Duplicates");
-  return ToGrpc(BuildDuplicates(context_(), *q, Writer(c, w)));
+  return Stream(guard_, *who, c, w, [&](std::function<bool(const v1::DuplicatesResponse&)> emit) {
+    return BuildDuplicates(context_(), *q, std::move(emit));
+  });
 }
 
 #undef PACTO_GUARD

@@ -38,8 +38,8 @@ class ReportsService final : public v1::Reports::Service {
 
  private:
   // OK when the caller may read report `name`.
-  absl::Status Allowed(grpc::ServerContext* c, absl::string_view name,
-                       const google::protobuf::Message* q) const;
+  absl::StatusOr<Principal> Allowed(grpc::ServerContext* c, absl::string_view name,
+                                    const google::protobuf::Message* q) const;
 
   const std::function<ReportContext()> context_;
   const CallGuard* const guard_;

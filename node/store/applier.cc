@@ -4,6 +4,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/status_macros.h"
+#include "node/security/revocation.h"
 #include "node/store/entry_chain.h"
 #include "node/store/keys.h"
 #include "node/store/record_io.h"
@@ -201,6 +202,13 @@ absl::Status Applier::ValidateOps(const v1::Entry& entry) {
           return absl::InvalidArgumentError(
               absl::StrCat("entry: op value does not decode as ", v1::RecordType_Name(op.type())));
         }
+        if (!op.redacted() && op.type() == v1::RECORD_TYPE_TOKEN_REVOCATION) {
+          // A revocation's id is derived from what it revokes (revocation.h).
+          absl::StatusOr<v1::TokenRevocation> revocation = ParseRevocation(op.value());
+          if (!revocation.ok() || revocation->id() != op.id()) {
+            return absl::InvalidArgumentError("entry: malformed token revocation");
+          }
+        }
         break;
       case v1::Op::DELETE:
       case v1::Op::ERASE:
@@ -373,6 +381,12 @@ absl::StatusOr<std::string> Applier::HomeRegionOf(WriteTxn& txn, const v1::Op& o
       v1::Region region;
       if (!region.ParseFromString(value)) return std::string();
       return region.parent().empty() ? region.code() : region.parent();
+    }
+    case v1::RECORD_TYPE_TOKEN_REVOCATION: {
+      // Homed in the region whose tokens it may revoke.
+      v1::TokenRevocation revocation;
+      if (!revocation.ParseFromString(value)) return std::string();
+      return revocation.region();
     }
     default:
       return std::string();

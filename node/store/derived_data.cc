@@ -91,6 +91,9 @@ absl::Status DerivedData::OnWinnerChange(WriteTxn& txn, v1::RecordType type, con
       return OnOfficerTerm(txn, id, before, after);
     case v1::RECORD_TYPE_FORMATION:
       return OnFormation(txn, id, before, after);
+    case v1::RECORD_TYPE_TOKEN_REVOCATION:
+      // Read by derived id (revocation_check.h): nothing to index or count.
+      return absl::OkStatus();
     default:
       return absl::InvalidArgumentError(absl::StrCat("unknown record type ", type));
   }

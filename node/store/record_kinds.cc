@@ -2,6 +2,7 @@
 
 #include "absl/strings/ascii.h"
 #include "pacto/v1/model.pb.h"
+#include "pacto/v1/token.pb.h"
 
 namespace pacto {
 
@@ -21,6 +22,8 @@ std::unique_ptr<google::protobuf::Message> NewRecordMessage(v1::RecordType type)
       return std::make_unique<v1::OfficerTerm>();
     case v1::RECORD_TYPE_FORMATION:
       return std::make_unique<v1::FormationRecord>();
+    case v1::RECORD_TYPE_TOKEN_REVOCATION:
+      return std::make_unique<v1::TokenRevocation>();
     default:
       return nullptr;
   }

@@ -15,6 +15,7 @@
 #include "node/registry/registry.h"
 #if PACTO_FUZZ_TOKENS
 #include "node/security/ed25519.h"
+#include "node/security/revocation.h"
 #include "node/security/token.h"
 #endif
 #include "pacto/v1/replication.pb.h"
@@ -408,6 +409,35 @@ void TokenSeeds(const std::filesystem::path& root) {
           "\"issued_at\":\"-9223372036854775807\",\"expires_at\":\"9223372036854775807\"}");
 }
 
+// --- revocation_fuzzer: serialized v1::TokenRevocation ---------------------------------
+
+void RevocationSeeds(const std::filesystem::path& root) {
+  SeedWriter w(root, "revocation");
+  v1::TokenRevocation by_id;
+  by_id.set_token_id("3f9a0c1d2e4b5a69");
+  by_id.set_region("LPZ");
+  by_id.set_reason("laptop lost");
+  by_id.set_revoked_at(kFuzzNowUnixSeconds);
+  by_id.set_revoked_by("rosa");
+  by_id.set_id(RevocationId("LPZ", RevocationKind::kTokenId, by_id.token_id()));
+  CheckOk(ValidateRevocation(by_id), "revocation by id");
+  w.Write("by_id", by_id.SerializeAsString());
+  v1::TokenRevocation by_subject;
+  by_subject.set_subject("ana.mamani@lpz");
+  by_subject.set_region("BO-LP");
+  by_subject.set_revoked_at(kFuzzNowUnixSeconds);
+  by_subject.set_revoked_by("operator-BO");
+  by_subject.set_id(RevocationId("BO-LP", RevocationKind::kSubject, by_subject.subject()));
+  CheckOk(ValidateRevocation(by_subject), "revocation by subject");
+  w.Write("by_subject", by_subject.SerializeAsString());
+  v1::TokenRevocation relabelled = by_id;
+  relabelled.set_region("CBB");  // the id still says LPZ
+  w.Write("relabelled", relabelled.SerializeAsString());
+  v1::TokenRevocation both = by_id;
+  both.set_subject("ana");
+  w.Write("both_targets", both.SerializeAsString());
+}
+
 #endif  // PACTO_FUZZ_TOKENS
 
 // --- csv_fuzzer: member files ------------------------------------------------------------
@@ -451,6 +481,7 @@ int main(int argc, char** argv) {
   pacto::EntrySeeds(root);
 #if PACTO_FUZZ_TOKENS
   pacto::TokenSeeds(root);
+  pacto::RevocationSeeds(root);
 #endif
   pacto::CsvSeeds(root);
   return 0;

@@ -89,6 +89,8 @@ absl::Status Add(v1::RecordType type, const std::string& id, const v1::RecordSta
           FormationData{id, f.person_id(), f.membership_id(), f.chapter_id(), f.course(), f.date()};
       return absl::OkStatus();
     }
+    case v1::RECORD_TYPE_TOKEN_REVOCATION:
+      return absl::OkStatus();  // no report counts revocations
     default:
       return absl::DataLossError(absl::StrCat("unknown record type ", type));
   }

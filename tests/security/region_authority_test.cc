@@ -14,6 +14,7 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "httplib.h"
+#include "node/admin/revocations.h"
 #include "node/registry/registry.h"
 #include "node/replica/replica.h"
 #include "node/replication/batch_apply.h"
@@ -25,6 +26,8 @@
 #include "node/replication/rejection_counts.h"
 #include "node/replication/snapshot.h"
 #include "node/security/entry_signing.h"
+#include "node/security/revocation.h"
+#include "node/security/revocation_check.h"
 #include "node/server/http_endpoint.h"
 #include "node/server/metrics.h"
 #include "node/store/committed_state.h"
@@ -506,6 +509,80 @@ TEST_F(RegionAuthorityTest, ARogueNodesForgedSnapshotsAreRefused) {
   EXPECT_TRUE(taken.ok()) << taken;
   EXPECT_TRUE(Has(*nat_, honest));
   EXPECT_FALSE(Has(*nat_, rogue));
+}
+
+// Token revocations are records homed in a region like any other (revocation.h): a
+// node whose certificate says BO-LP cannot originate one for BO-SC, nor pass one off
+// as BO-LP's by its op's home region; where it is refused it revokes nothing.
+TEST_F(RegionAuthorityTest, ARogueRevocationForAnotherRegionIsRefusedAndRevokesNothing) {
+  ASSERT_TRUE(certs_.ok()) << certs_.error();
+  Federation();
+  absl::StatusOr<v1::TokenClaims> victim =
+      NewTokenClaims("victim", "enroller", "BO-SC", absl::Hours(1), absl::Now());
+  ASSERT_TRUE(victim.ok()) << victim.status();
+  // lp's own node lets it write (the RPC layer's authorizer would not).
+  ScopeResolver lp_scope(&lp_->replica->db());
+  TokenRevocations revocations(&lp_->replica->db(), &lp_->replica->pipeline(), &lp_scope,
+                               SystemClock());
+  Principal rogue;
+  rogue.kind = Principal::Kind::kToken;
+  rogue.role = Role::kOperator;
+  rogue.name = "rogue";
+  rogue.region = "BO-SC";
+  v1::RevokeTokenRequest request;
+  request.set_token_id(victim->id());
+  absl::StatusOr<v1::RevokeTokenResponse> written =
+      Await<v1::RevokeTokenResponse>([&](v1::RevokeTokenResponse* out, auto done) {
+        revocations.Revoke(request, rogue, out, done);
+      });
+  ASSERT_TRUE(written.ok()) << written.status();
+  ScopeResolver lp_resolver(&lp_->replica->db());
+  EXPECT_TRUE(
+      absl::IsUnauthenticated(RevocationChecker(&lp_->replica->db(), &lp_resolver).Check(*victim)));
+
+  absl::Status direct = Sync(*sc_, *lp_);
+  EXPECT_TRUE(absl::IsPermissionDenied(direct)) << direct;
+  EXPECT_THAT(std::string(direct.message()), HasSubstr("does not cover"));
+  absl::Status via_nat = Sync(*nat_, *lp_);
+  EXPECT_TRUE(absl::IsPermissionDenied(via_nat)) << via_nat;
+  for (Site* site : {sc_, nat_}) {
+    ScopeResolver resolver(&site->replica->db());
+    EXPECT_TRUE(RevocationChecker(&site->replica->db(), &resolver).Check(*victim).ok())
+        << site->info.node_id();
+  }
+}
+
+TEST_F(RegionAuthorityTest, ARevocationDisguisedAsTheOriginsRegionIsRefused) {
+  ASSERT_TRUE(certs_.ok()) << certs_.error();
+  Federation();
+  absl::StatusOr<v1::TokenClaims> victim =
+      NewTokenClaims("victim", "enroller", "BO-SC", absl::Hours(1), absl::Now());
+  ASSERT_TRUE(victim.ok()) << victim.status();
+  v1::TokenRevocation record;
+  record.set_token_id(victim->id());
+  record.set_region("BO-SC");
+  record.set_revoked_at(absl::ToUnixSeconds(absl::Now()));
+  record.set_revoked_by("rogue");
+  record.set_id(RevocationId("BO-SC", RevocationKind::kTokenId, victim->id()));
+  ASSERT_TRUE(ValidateRevocation(record).ok());
+  // Labelled BO-LP, which lp's certificate covers; the value says BO-SC.
+  absl::Status written = lp_->replica->pipeline().Execute(
+      [&](WriteContext& ctx) {
+        v1::Op op;
+        op.set_type(v1::RECORD_TYPE_TOKEN_REVOCATION);
+        op.set_id(record.id());
+        op.set_kind(v1::Op::PUT);
+        op.set_value(record.SerializeAsString());
+        op.set_home_region("BO-LP");
+        return ctx.Emit(std::move(op));
+      },
+      "rogue");
+  ASSERT_TRUE(written.ok()) << written;
+  absl::Status pulled = Sync(*sc_, *lp_);
+  EXPECT_TRUE(absl::IsPermissionDenied(pulled)) << pulled;
+  EXPECT_THAT(std::string(pulled.message()), HasSubstr("belongs to region BO-SC"));
+  ScopeResolver resolver(&sc_->replica->db());
+  EXPECT_TRUE(RevocationChecker(&sc_->replica->db(), &resolver).Check(*victim).ok());
 }
 
 }  // namespace
