@@ -7,16 +7,16 @@
 
 namespace pacto {
 
-ExportReactor::ExportReactor(const Database* db, v1::ExportMembersRequest request)
-    : db_(db), request_(std::move(request)) {
+ExportReactor::ExportReactor(const Database* db, v1::ExportMembersRequest request, Caller caller)
+    : db_(db), request_(std::move(request)), caller_(std::move(caller)) {
   std::thread([this] { Run(); }).detach();
 }
 
 void ExportReactor::Run() {
   uint64_t rows = 0;
   absl::Status status = ExportMembers(
-      *db_, request_, [this](const v1::ExportMembersResponse& batch) { return Send(batch); },
-      &rows);
+      *db_, request_, caller_,
+      [this](const v1::ExportMembersResponse& batch) { return Send(batch); }, &rows);
   {
     absl::MutexLock lock(&mu_);
     mu_.Await(absl::Condition(

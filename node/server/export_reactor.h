@@ -9,6 +9,7 @@
 #include "absl/base/thread_annotations.h"
 #include "absl/synchronization/mutex.h"
 #include "grpcpp/support/server_callback.h"
+#include "node/registry/caller.h"
 #include "node/store/database.h"
 #include "pacto/v1/registry.pb.h"
 
@@ -16,8 +17,9 @@ namespace pacto {
 
 class ExportReactor final : public grpc::ServerWriteReactor<v1::ExportMembersResponse> {
  public:
-  // Starts exporting at once. `db` must outlive the call.
-  ExportReactor(const Database* db, v1::ExportMembersRequest request);
+  // Starts exporting at once, each row's person as `caller` may see it. `db` must
+  // outlive the call.
+  ExportReactor(const Database* db, v1::ExportMembersRequest request, Caller caller);
 
   void OnWriteDone(bool ok) override;
   void OnCancel() override;
@@ -31,6 +33,7 @@ class ExportReactor final : public grpc::ServerWriteReactor<v1::ExportMembersRes
 
   const Database* const db_;
   const v1::ExportMembersRequest request_;
+  const Caller caller_;                // whose scope the rows' persons are shown for
   v1::ExportMembersResponse current_;  // the batch being written
 
   absl::Mutex mu_;

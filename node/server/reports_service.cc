@@ -84,8 +84,10 @@ grpc::Status ReportsService::Vacancies(grpc::ServerContext* c, const v1::Vacanci
 
 grpc::Status ReportsService::Duplicates(grpc::ServerContext* c, const v1::DuplicatesRequest* q,
                                         grpc::ServerWriter<v1::DuplicatesResponse>* w) {
-  PACTO_GUARD("Duplicates");
-  return ToGrpc(BuildDuplicates(context_(), *q, Writer(c, w)));
+  absl::StatusOr<Principal> who =
+      guard_->Check(*c, FullMethodName("pacto.v1.Reports", "Duplicates"), q);
+  if (!who.ok()) return ToGrpc(who.status());
+  return ToGrpc(BuildDuplicates(context_(), *q, CallerFor(*who), Writer(c, w)));
 }
 
 #undef PACTO_GUARD
