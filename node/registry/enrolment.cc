@@ -56,7 +56,8 @@ absl::StatusOr<std::string> ActiveMembershipIn(WriteTxn& txn, const std::string&
   return found;
 }
 
-absl::Status ApplyEnrolment(WriteContext& ctx, const Enrolment& e, v1::Membership* out) {
+absl::Status ApplyEnrolment(WriteContext& ctx, const Enrolment& e, ScopeCheck& scope,
+                            v1::Membership* out) {
   if (!e.membership_id.empty()) {
     v1::RecordState state;
     PACTO_ASSIGN_OR_RETURN(
@@ -74,12 +75,20 @@ absl::Status ApplyEnrolment(WriteContext& ctx, const Enrolment& e, v1::Membershi
                          ctx.applier().ChapterInfo(ctx.txn(), e.chapter));
   if (!chapter.live)
     return MissingRecord(v1::RECORD_TYPE_CHAPTER, "chapter", e.chapter, Ref::kReferenced);
+  v1::Person sent;
+  sent.set_id(e.person_id.empty() ? NewId(kPersonPrefix) : e.person_id);
+  sent.set_national_id(e.national_id);
+  sent.set_name(e.name);
+  sent.set_birth_date(e.birth_date);
+
   v1::Person person;
   bool known = false;
   if (!e.person_id.empty()) {
     PACTO_ASSIGN_OR_RETURN(known,
                            ReadLive(ctx.txn(), v1::RECORD_TYPE_PERSON, e.person_id, &person));
   }
+  // Whether the caller may change the stored person (person_scope.h).
+  bool changes_person = true;
   if (known) {
     PACTO_ASSIGN_OR_RETURN(std::string existing,
                            ActiveMembershipIn(ctx.txn(), person.id(), e.chapter));
@@ -88,12 +97,25 @@ absl::Status ApplyEnrolment(WriteContext& ctx, const Enrolment& e, v1::Membershi
           absl::StrCat("national_id: this person is already an active member of ", e.chapter, " (",
                        existing, ")"));
     }
+    PACTO_ASSIGN_OR_RETURN(std::vector<PersonMembership> memberships,
+                           MembershipsOfPerson(ctx.txn(), person.id()));
+    if (memberships.empty()) {
+      person = sent;  // nobody's record any more: as new
+    } else {
+      PACTO_ASSIGN_OR_RETURN(bool covers_all, scope.CoversAll(ctx.txn(), memberships));
+      bool sees = false;
+      if (covers_all) {
+        PACTO_ASSIGN_OR_RETURN(sees, scope.SeesPerson(ctx.txn(), memberships));
+      }
+      changes_person = covers_all && sees;
+    }
   } else {
-    person.set_id(e.person_id.empty() ? NewId(kPersonPrefix) : e.person_id);
-    person.set_national_id(e.national_id);
+    person = sent;
   }
-  person.set_name(e.name);
-  if (!e.birth_date.empty()) person.set_birth_date(e.birth_date);
+  if (known && changes_person) {
+    person.set_name(e.name);
+    if (!e.birth_date.empty()) person.set_birth_date(e.birth_date);
+  }
 
   v1::Membership membership;
   membership.set_id(e.membership_id.empty() ? NewId(kMembershipPrefix) : e.membership_id);
@@ -101,6 +123,7 @@ absl::Status ApplyEnrolment(WriteContext& ctx, const Enrolment& e, v1::Membershi
   membership.set_chapter_id(e.chapter);
   membership.set_since(e.since.empty() ? FormatDate(ctx.today()) : e.since);
   membership.set_status("active");
+  if (!changes_person) *membership.mutable_sent_person() = sent;
 
   // The person is written with every enrolment, even unchanged: if another region
   // erases them concurrently, this version survives the erasure (record_state.h) and
@@ -109,7 +132,9 @@ absl::Status ApplyEnrolment(WriteContext& ctx, const Enrolment& e, v1::Membershi
   PACTO_RETURN_IF_ERROR(
       EmitPut(ctx, v1::RECORD_TYPE_MEMBERSHIP, membership.id(), membership, chapter.region));
   *out = std::move(membership);
-  *out->mutable_person() = std::move(person);
+  // What the caller sent, and no sign of whether anything differs.
+  out->clear_sent_person();
+  *out->mutable_person() = changes_person ? std::move(person) : std::move(sent);
   return absl::OkStatus();
 }
 

@@ -12,6 +12,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "common/status_macros.h"
+#include "node/registry/person_scope.h"
 #include "node/store/derived_data.h"
 #include "node/store/keys.h"
 #include "node/store/read_view.h"
@@ -91,15 +92,17 @@ absl::StatusOr<ExportScope> ScopeOf(const ReadView& view, const std::string& cod
 struct PendingRow {
   v1::ExportRow row;
   std::string person_id;
+  bool filled = false;  // the person's fields are in `row` already (what was sent)
 };
 
 // Gathers rows, fills in their persons a batch at a time (persons read in key order
 // through one iterator), and sends them on in the order they came, `batch_rows` a message.
 class RowSink {
  public:
-  RowSink(const ReadView* view, const std::function<bool(const v1::ExportMembersResponse&)>* emit,
-          int batch_rows, uint64_t* rows_sent)
-      : view_(view), emit_(emit), batch_rows_(batch_rows), rows_sent_(rows_sent) {}
+  RowSink(const ReadView* view, ScopeCheck* scope,
+          const std::function<bool(const v1::ExportMembersResponse&)>* emit, int batch_rows,
+          uint64_t* rows_sent)
+      : view_(view), scope_(scope), emit_(emit), batch_rows_(batch_rows), rows_sent_(rows_sent) {}
 
   // False once the caller has gone (status stays ok) or a read failed (status says so).
   bool Add(const std::string& chapter, const v1::Membership& m) {
@@ -109,6 +112,20 @@ class RowSink {
     p.row.set_membership_id(m.id());
     p.row.set_status(m.status());
     p.person_id = m.person_id();
+    if (m.has_sent_person()) {
+      // Enrolled from outside the person's scope: the stored person only for those
+      // who see it (person_scope.h), what was sent for everyone else.
+      v1::Membership scoped = m;
+      absl::Status filled = scope_->FillPerson(*view_, &scoped);
+      if (!filled.ok()) {
+        status_ = filled;
+        return false;
+      }
+      p.row.set_name(scoped.person().name());
+      p.row.set_national_id(scoped.person().national_id());
+      p.row.set_birth_date(scoped.person().birth_date());
+      p.filled = true;
+    }
     return pending_.size() < kPersonBatchRows || Flush();
   }
 
@@ -152,6 +169,7 @@ class RowSink {
     v1::Person person;
     for (size_t i : order) {
       PendingRow& p = pending_[i];
+      if (p.filled) continue;
       const std::string key = RecordKey(v1::RECORD_TYPE_PERSON, p.person_id);
       if (!it->Valid() || it->key().compare(key) != 0) it->Seek(key);
       bool live = false;
@@ -176,6 +194,7 @@ class RowSink {
   }
 
   const ReadView* const view_;
+  ScopeCheck* const scope_;
   const std::function<bool(const v1::ExportMembersResponse&)>* const emit_;
   const int batch_rows_;
   uint64_t* const rows_sent_;
@@ -236,6 +255,7 @@ absl::Status WalkChapterIndexes(const ReadView& view, const ExportScope& scope, 
 }  // namespace
 
 absl::Status ExportMembers(const Database& db, const v1::ExportMembersRequest& request,
+                           const Caller& caller,
                            const std::function<bool(const v1::ExportMembersResponse&)>& emit,
                            uint64_t* rows_sent, int batch_rows) {
   *rows_sent = 0;
@@ -244,7 +264,8 @@ absl::Status ExportMembers(const Database& db, const v1::ExportMembersRequest& r
   ReadView view(&db);
   PACTO_ASSIGN_OR_RETURN(ExportScope scope, ScopeOf(view, code, request.region()));
 
-  RowSink sink(&view, &emit, batch_rows, rows_sent);
+  ScopeCheck person_scope(caller);
+  RowSink sink(&view, &person_scope, &emit, batch_rows, rows_sent);
   const bool scan = scope.chapters.size() * kScanShareDenominator >= scope.all_chapters;
   PACTO_RETURN_IF_ERROR(scan ? ScanMemberships(view, scope, request.include_ended(), &sink)
                              : WalkChapterIndexes(view, scope, request.include_ended(), &sink));

@@ -9,14 +9,16 @@
 #include <functional>
 
 #include "absl/status/status.h"
+#include "node/registry/caller.h"
 #include "node/store/database.h"
 #include "pacto/v1/registry.pb.h"
 
 namespace pacto {
 
 // NOT_FOUND naming region when it is unknown. `emit` returns false when the caller
-// has gone.
+// has gone. Each row's person as `caller` may see it (person_scope.h).
 absl::Status ExportMembers(const Database& db, const v1::ExportMembersRequest& request,
+                           const Caller& caller,
                            const std::function<bool(const v1::ExportMembersResponse&)>& emit,
                            uint64_t* rows_sent, int batch_rows = 1000);
 

@@ -1,4 +1,6 @@
 // Registry writes of memberships: enrol, transfer, end, erase, and CSV import.
+#include <optional>
+
 #include "absl/strings/str_cat.h"
 #include "common/status_macros.h"
 #include "node/domain/dates.h"
@@ -50,18 +52,21 @@ absl::StatusOr<std::vector<std::string>> IndexMembers(WriteTxn& txn, IndexKind k
 
 }  // namespace
 
-void Registry::EnrolMember(const v1::EnrolMemberRequest& req, const std::string& principal,
+void Registry::EnrolMember(const v1::EnrolMemberRequest& req, const Caller& caller,
                            v1::Membership* out, Done done) {
   absl::StatusOr<Enrolment> enrolment =
       ValidateEnrolment(req.chapter(), req.name(), req.national_id(), req.birth_date(), req.since(),
                         Today(*clock_), key_);
   if (!enrolment.ok()) return done(enrolment.status());
   Submit(
-      [e = *std::move(enrolment), out](WriteContext& ctx) { return ApplyEnrolment(ctx, e, out); },
-      principal, std::move(done));
+      [e = *std::move(enrolment), caller, out](WriteContext& ctx) {
+        ScopeCheck scope(caller);
+        return ApplyEnrolment(ctx, e, scope, out);
+      },
+      caller.principal, std::move(done));
 }
 
-void Registry::TransferMember(const v1::TransferMemberRequest& req, const std::string& principal,
+void Registry::TransferMember(const v1::TransferMemberRequest& req, const Caller& caller,
                               v1::Membership* out, Done done) {
   std::string date;
   absl::Status valid = [&]() -> absl::Status {
@@ -73,7 +78,7 @@ void Registry::TransferMember(const v1::TransferMemberRequest& req, const std::s
   if (!valid.ok()) return done(valid);
 
   Submit(
-      [id = req.id(), to = req.to_chapter(), date, out](WriteContext& ctx) -> absl::Status {
+      [id = req.id(), to = req.to_chapter(), date, caller, out](WriteContext& ctx) -> absl::Status {
         PACTO_ASSIGN_OR_RETURN(v1::Membership old, LoadActiveMembership(ctx.txn(), id));
         PACTO_ASSIGN_OR_RETURN(v1::Chapter target,
                                LoadLive<v1::Chapter>(ctx.txn(), v1::RECORD_TYPE_CHAPTER, to,
@@ -104,6 +109,9 @@ void Registry::TransferMember(const v1::TransferMemberRequest& req, const std::s
         moved.set_since(day);
         moved.set_status("active");
         moved.set_transferred_from(id);
+        // What the enroller sent stays with the membership, and with it who may see
+        // the person record (person_scope.h).
+        if (old.has_sent_person()) *moved.mutable_sent_person() = old.sent_person();
         old.set_status("transferred");
         old.set_until(day);
         old.set_transferred_to(moved.id());
@@ -115,10 +123,10 @@ void Registry::TransferMember(const v1::TransferMemberRequest& req, const std::s
         PACTO_RETURN_IF_ERROR(
             EmitPut(ctx, v1::RECORD_TYPE_MEMBERSHIP, moved.id(), moved, target.region()));
         *out = moved;
-        *out->mutable_person() = std::move(person);
-        return absl::OkStatus();
+        ScopeCheck scope(caller);
+        return scope.FillPerson(ctx.txn(), out);
       },
-      principal, std::move(done));
+      caller.principal, std::move(done));
 }
 
 void Registry::EndMembership(const v1::EndMembershipRequest& req, const std::string& principal,
@@ -163,6 +171,27 @@ void Registry::RemoveMember(const v1::RemoveMemberRequest& req, const std::strin
         PACTO_ASSIGN_OR_RETURN(std::vector<std::string> memberships,
                                IndexMembers(txn, IndexKind::kMembersByPerson, m.person_id()));
         const bool last = memberships.size() <= 1;
+        // When the last membership owning the person's record goes and only memberships
+        // enrolled from outside remain (person_scope.h), the record becomes what one of
+        // them sent: the erased member's name and birth date do not stay behind.
+        std::optional<v1::Person> successor;
+        if (!last && !m.has_sent_person()) {
+          bool owner_left = false;
+          for (const std::string& other_id : memberships) {
+            if (other_id == id) continue;
+            v1::Membership other;
+            PACTO_ASSIGN_OR_RETURN(bool live,
+                                   ReadLive(txn, v1::RECORD_TYPE_MEMBERSHIP, other_id, &other));
+            if (!live) continue;
+            if (!other.has_sent_person()) {
+              owner_left = true;
+              break;
+            }
+            if (!successor.has_value()) successor = other.sent_person();
+          }
+          if (owner_left) successor.reset();
+          if (successor.has_value()) successor->set_id(m.person_id());
+        }
 
         // Everything is read before the first op is emitted.
         std::vector<std::string> terms_to_erase;
@@ -189,6 +218,9 @@ void Registry::RemoveMember(const v1::RemoveMemberRequest& req, const std::strin
         }
         if (last) {
           PACTO_RETURN_IF_ERROR(EmitErase(ctx, v1::RECORD_TYPE_PERSON, m.person_id(), home));
+        } else if (successor.has_value()) {
+          PACTO_RETURN_IF_ERROR(
+              EmitPut(ctx, v1::RECORD_TYPE_PERSON, m.person_id(), *successor, home));
         }
         out->set_membership_id(id);
         out->set_person_erased(last);
@@ -199,7 +231,7 @@ void Registry::RemoveMember(const v1::RemoveMemberRequest& req, const std::strin
       principal, std::move(done));
 }
 
-void Registry::ImportRows(std::vector<v1::ImportRow> rows, const std::string& principal,
+void Registry::ImportRows(std::vector<v1::ImportRow> rows, const Caller& caller,
                           v1::ImportMembersResponse* out, Done done) {
   // Forms are checked here, on the caller's thread, so the pipeline only does what
   // needs the registry's state.
@@ -235,11 +267,12 @@ void Registry::ImportRows(std::vector<v1::ImportRow> rows, const std::string& pr
 
   const size_t row_count = valid.size();
   Submit(
-      [valid = std::move(valid), out](WriteContext& ctx) -> absl::Status {
+      [valid = std::move(valid), caller, out](WriteContext& ctx) -> absl::Status {
+        ScopeCheck scope(caller);
         for (const Row& row : valid) {
           v1::Membership membership;
           const size_t ops_before = ctx.applier().open_ops();
-          absl::Status s = ApplyEnrolment(ctx, row.enrolment, &membership);
+          absl::Status s = ApplyEnrolment(ctx, row.enrolment, scope, &membership);
           // A row refused after it began writing cannot be skipped: fail the batch.
           if (!s.ok() && ctx.applier().open_ops() != ops_before) return s;
           if (s.ok()) {
@@ -254,7 +287,7 @@ void Registry::ImportRows(std::vector<v1::ImportRow> rows, const std::string& pr
         }
         return absl::OkStatus();
       },
-      principal, std::move(done), row_count);
+      caller.principal, std::move(done), row_count);
 }
 
 }  // namespace pacto

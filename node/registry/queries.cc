@@ -7,6 +7,7 @@
 #include "node/domain/levels.h"
 #include "node/registry/lookups.h"
 #include "node/registry/pagination.h"
+#include "node/registry/person_scope.h"
 #include "node/registry/registry.h"
 #include "node/store/derived_data.h"
 #include "node/store/keys.h"
@@ -154,41 +155,43 @@ absl::StatusOr<v1::Affiliation> Registry::GetAffiliation(
   return affiliation;
 }
 
-absl::StatusOr<v1::Membership> Registry::GetMember(const v1::GetMemberRequest& req) const {
+absl::StatusOr<v1::Membership> Registry::GetMember(const v1::GetMemberRequest& req,
+                                                   const Caller& caller) const {
   ReadView view(db_);
   PACTO_ASSIGN_OR_RETURN(v1::Membership m,
                          Load<v1::Membership>(view, v1::RECORD_TYPE_MEMBERSHIP, req.id(), "id"));
-  PACTO_RETURN_IF_ERROR(
-      ReadLive(view, v1::RECORD_TYPE_PERSON, m.person_id(), m.mutable_person()).status());
+  ScopeCheck scope(caller);
+  PACTO_RETURN_IF_ERROR(scope.FillPerson(view, &m));
   return m;
 }
 
-absl::StatusOr<v1::ListMembersResponse> Registry::ListMembers(
-    const v1::ListMembersRequest& req) const {
+absl::StatusOr<v1::ListMembersResponse> Registry::ListMembers(const v1::ListMembersRequest& req,
+                                                              const Caller& caller) const {
   ReadView view(db_);
+  ScopeCheck scope(caller);
   PACTO_RETURN_IF_ERROR(
       Load<v1::Chapter>(view, v1::RECORD_TYPE_CHAPTER, req.chapter(), "chapter").status());
   v1::ListMembersResponse response;
-  PACTO_RETURN_IF_ERROR(Paginate(
-      view, db_->indexes(), IndexPrefix(IndexKind::kMembersByChapter, req.chapter()),
-      req.page_size(), req.page_token(), response.mutable_next_page_token(),
-      [&](absl::string_view id, absl::string_view mark) -> absl::StatusOr<bool> {
-        if (!req.include_ended() && (mark.empty() || mark[0] != kActiveMark)) return false;
-        v1::Membership m;
-        PACTO_ASSIGN_OR_RETURN(bool live,
-                               ReadLive(view, v1::RECORD_TYPE_MEMBERSHIP, std::string(id), &m));
-        if (!live) return false;
-        PACTO_RETURN_IF_ERROR(
-            ReadLive(view, v1::RECORD_TYPE_PERSON, m.person_id(), m.mutable_person()).status());
-        *response.add_members() = std::move(m);
-        return true;
-      }));
+  PACTO_RETURN_IF_ERROR(
+      Paginate(view, db_->indexes(), IndexPrefix(IndexKind::kMembersByChapter, req.chapter()),
+               req.page_size(), req.page_token(), response.mutable_next_page_token(),
+               [&](absl::string_view id, absl::string_view mark) -> absl::StatusOr<bool> {
+                 if (!req.include_ended() && (mark.empty() || mark[0] != kActiveMark)) return false;
+                 v1::Membership m;
+                 PACTO_ASSIGN_OR_RETURN(
+                     bool live, ReadLive(view, v1::RECORD_TYPE_MEMBERSHIP, std::string(id), &m));
+                 if (!live) return false;
+                 PACTO_RETURN_IF_ERROR(scope.FillPerson(view, &m));
+                 *response.add_members() = std::move(m);
+                 return true;
+               }));
   return response;
 }
 
-absl::StatusOr<v1::ListOfficersResponse> Registry::ListOfficers(
-    const v1::ListOfficersRequest& req) const {
+absl::StatusOr<v1::ListOfficersResponse> Registry::ListOfficers(const v1::ListOfficersRequest& req,
+                                                                const Caller& caller) const {
   ReadView view(db_);
+  ScopeCheck scope(caller);
   PACTO_RETURN_IF_ERROR(
       Load<v1::Chapter>(view, v1::RECORD_TYPE_CHAPTER, req.chapter(), "chapter").status());
   const std::string today = FormatDate(Today(*clock_));
@@ -206,7 +209,13 @@ absl::StatusOr<v1::ListOfficersResponse> Registry::ListOfficers(
         }
         bool current =
             term.start_date() <= today && (term.end_date().empty() || term.end_date() >= today);
-        if (*live && (!req.current_only() || current)) *response.add_terms() = std::move(term);
+        if (!*live || (req.current_only() && !current)) return true;
+        absl::StatusOr<bool> covered = scope.CoversChapter(view, term.chapter_id());
+        if (!covered.ok()) {
+          inner = covered.status();
+          return false;
+        }
+        if (*covered) *response.add_terms() = std::move(term);
         return true;
       }));
   PACTO_RETURN_IF_ERROR(inner);
@@ -214,8 +223,9 @@ absl::StatusOr<v1::ListOfficersResponse> Registry::ListOfficers(
 }
 
 absl::StatusOr<v1::ListFormationResponse> Registry::ListFormation(
-    const v1::ListFormationRequest& req) const {
+    const v1::ListFormationRequest& req, const Caller& caller) const {
   ReadView view(db_);
+  ScopeCheck scope(caller);
   PACTO_ASSIGN_OR_RETURN(v1::Membership m, Load<v1::Membership>(view, v1::RECORD_TYPE_MEMBERSHIP,
                                                                 req.member(), "member"));
   v1::ListFormationResponse response;
@@ -230,7 +240,14 @@ absl::StatusOr<v1::ListFormationResponse> Registry::ListFormation(
                     inner = live.status();
                     return false;
                   }
-                  if (*live) *response.add_records() = std::move(record);
+                  if (!*live) return true;
+                  // The person's formation in other regions' chapters is theirs.
+                  absl::StatusOr<bool> covered = scope.CoversChapter(view, record.chapter_id());
+                  if (!covered.ok()) {
+                    inner = covered.status();
+                    return false;
+                  }
+                  if (*covered) *response.add_records() = std::move(record);
                   return true;
                 }));
   PACTO_RETURN_IF_ERROR(inner);

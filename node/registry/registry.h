@@ -9,7 +9,10 @@
 // ALREADY_EXISTS for a duplicate, FAILED_PRECONDITION when the record's state forbids
 // the change.
 //
-// Reads run on the caller's thread against a consistent snapshot.
+// Reads run on the caller's thread against a consistent snapshot. Person-linked reads
+// and the writes that touch a person take the Caller and answer only what the
+// caller's region scope may see (person_scope.h); a write given a principal name
+// alone is made for a caller whose scope is everything (tools and tests).
 //
 // Thread-safe.
 #ifndef PACTO_NODE_REGISTRY_REGISTRY_H_
@@ -21,6 +24,7 @@
 #include "absl/status/statusor.h"
 #include "node/base/clock.h"
 #include "node/domain/national_id.h"
+#include "node/registry/caller.h"
 #include "node/store/commit_pipeline.h"
 #include "node/store/database.h"
 #include "pacto/v1/registry.pb.h"
@@ -45,10 +49,18 @@ class Registry {
                  v1::Affiliation* out, Done done);
   void Disaffiliate(const v1::DisaffiliateRequest& req, const std::string& principal,
                     v1::Affiliation* out, Done done);
+  void EnrolMember(const v1::EnrolMemberRequest& req, const Caller& caller, v1::Membership* out,
+                   Done done);
   void EnrolMember(const v1::EnrolMemberRequest& req, const std::string& principal,
-                   v1::Membership* out, Done done);
-  void TransferMember(const v1::TransferMemberRequest& req, const std::string& principal,
+                   v1::Membership* out, Done done) {
+    EnrolMember(req, Caller::Everything(principal), out, std::move(done));
+  }
+  void TransferMember(const v1::TransferMemberRequest& req, const Caller& caller,
                       v1::Membership* out, Done done);
+  void TransferMember(const v1::TransferMemberRequest& req, const std::string& principal,
+                      v1::Membership* out, Done done) {
+    TransferMember(req, Caller::Everything(principal), out, std::move(done));
+  }
   void EndMembership(const v1::EndMembershipRequest& req, const std::string& principal,
                      v1::Membership* out, Done done);
   void RemoveMember(const v1::RemoveMemberRequest& req, const std::string& principal,
@@ -56,8 +68,12 @@ class Registry {
   // Enrols each row like EnrolMember, all in one log entry; a bad row is recorded in
   // `out` (line, code, message) and the good rows land. `done` gets an error only when
   // the whole batch could not be written.
-  void ImportRows(std::vector<v1::ImportRow> rows, const std::string& principal,
+  void ImportRows(std::vector<v1::ImportRow> rows, const Caller& caller,
                   v1::ImportMembersResponse* out, Done done);
+  void ImportRows(std::vector<v1::ImportRow> rows, const std::string& principal,
+                  v1::ImportMembersResponse* out, Done done) {
+    ImportRows(std::move(rows), Caller::Everything(principal), out, std::move(done));
+  }
   void AppointOfficer(const v1::AppointOfficerRequest& req, const std::string& principal,
                       v1::OfficerTerm* out, Done done);
   void RecordFormation(const v1::RecordFormationRequest& req, const std::string& principal,
@@ -69,11 +85,16 @@ class Registry {
   absl::StatusOr<v1::Chapter> GetChapter(const v1::GetChapterRequest& req) const;
   absl::StatusOr<v1::ListChaptersResponse> ListChapters(const v1::ListChaptersRequest& req) const;
   absl::StatusOr<v1::Affiliation> GetAffiliation(const v1::GetAffiliationRequest& req) const;
-  absl::StatusOr<v1::Membership> GetMember(const v1::GetMemberRequest& req) const;
-  absl::StatusOr<v1::ListMembersResponse> ListMembers(const v1::ListMembersRequest& req) const;
-  absl::StatusOr<v1::ListOfficersResponse> ListOfficers(const v1::ListOfficersRequest& req) const;
-  absl::StatusOr<v1::ListFormationResponse> ListFormation(
-      const v1::ListFormationRequest& req) const;
+  // Person-linked reads: each membership's person as the caller may see it; officer
+  // terms and formation records only of chapters the caller covers.
+  absl::StatusOr<v1::Membership> GetMember(const v1::GetMemberRequest& req,
+                                           const Caller& caller) const;
+  absl::StatusOr<v1::ListMembersResponse> ListMembers(const v1::ListMembersRequest& req,
+                                                      const Caller& caller) const;
+  absl::StatusOr<v1::ListOfficersResponse> ListOfficers(const v1::ListOfficersRequest& req,
+                                                        const Caller& caller) const;
+  absl::StatusOr<v1::ListFormationResponse> ListFormation(const v1::ListFormationRequest& req,
+                                                          const Caller& caller) const;
 
  private:
   // Queues `work` (`rows` records' worth of writes: CommitPipeline::Submit); when it

@@ -8,6 +8,7 @@
 #include "common/status_macros.h"
 #include "node/domain/levels.h"
 #include "node/domain/text.h"
+#include "node/registry/person_scope.h"
 #include "node/store/derived_data.h"
 #include "node/store/keys.h"
 #include "node/store/record_io.h"
@@ -34,9 +35,28 @@ absl::StatusOr<std::vector<std::pair<std::string, std::string>>> Memberships(
 }  // namespace
 
 absl::Status BuildDuplicates(const ReportContext& ctx, const v1::DuplicatesRequest& request,
+                             const Caller& caller,
                              const std::function<bool(const v1::DuplicatesResponse&)>& emit,
                              int chunk_rows) {
   ReadView view(ctx.db);
+  ScopeCheck scope(caller);
+  // The memberships of `person` whose chapter the caller covers.
+  auto covered = [&](const std::vector<std::pair<std::string, std::string>>& memberships)
+      -> absl::StatusOr<std::vector<std::pair<std::string, std::string>>> {
+    std::vector<std::pair<std::string, std::string>> out;
+    for (const auto& m : memberships) {
+      PACTO_ASSIGN_OR_RETURN(bool in, scope.CoversChapter(view, m.second));
+      if (in) out.push_back(m);
+    }
+    return out;
+  };
+  // Whether the caller sees the person's record (person_scope.h).
+  auto sees = [&](const std::string& person) -> absl::StatusOr<bool> {
+    if (scope.everything()) return true;
+    PACTO_ASSIGN_OR_RETURN(std::vector<PersonMembership> memberships,
+                           MembershipsOfPerson(view, person));
+    return scope.SeesPerson(view, memberships);
+  };
   v1::DuplicatesResponse chunk;
   PACTO_ASSIGN_OR_RETURN(*chunk.mutable_header(), BuildHeader(ctx, view, request.stale_after()));
   int rows = 0;
@@ -71,13 +91,21 @@ absl::Status BuildDuplicates(const ReportContext& ctx, const v1::DuplicatesReque
                   return true;
                 }));
   PACTO_RETURN_IF_ERROR(bad);
-  for (const auto& [key, people] : by_key) {
+  for (const auto& [key, all_people] : by_key) {
+    if (all_people.size() < 2) continue;
+    // Only people the caller sees count: the others are no business of theirs.
+    std::vector<std::string> people;
+    for (const std::string& person : all_people) {
+      PACTO_ASSIGN_OR_RETURN(bool visible, sees(person));
+      if (visible) people.push_back(person);
+    }
     if (people.size() < 2) continue;
     v1::DuplicateRow* row = chunk.add_rows();
     row->set_kind("same_name_and_birth_date");
     for (const std::string& person : people) {
       row->add_person_ids(person);
-      PACTO_ASSIGN_OR_RETURN(auto memberships, Memberships(view, person, false));
+      PACTO_ASSIGN_OR_RETURN(auto all, Memberships(view, person, false));
+      PACTO_ASSIGN_OR_RETURN(auto memberships, covered(all));
       for (const auto& [membership, chapter] : memberships) row->add_membership_ids(membership);
     }
     row->set_detail(
@@ -115,7 +143,9 @@ absl::Status BuildDuplicates(const ReportContext& ctx, const v1::DuplicatesReque
                                       return true;
                                     }));
     for (const std::string& person : multi) {
-      PACTO_ASSIGN_OR_RETURN(auto memberships, Memberships(view, person, true));
+      // Computed on the memberships the caller covers, as if the others did not exist.
+      PACTO_ASSIGN_OR_RETURN(auto all, Memberships(view, person, true));
+      PACTO_ASSIGN_OR_RETURN(auto memberships, covered(all));
       std::set<std::string> confederations;
       for (const auto& [membership, chapter] : memberships) {
         PACTO_ASSIGN_OR_RETURN(std::string c, confederation(chapter));
@@ -130,6 +160,48 @@ absl::Status BuildDuplicates(const ReportContext& ctx, const v1::DuplicatesReque
                                    " confederations: ", absl::StrJoin(confederations, ", ")));
       if (!added()) return absl::CancelledError("the caller went away");
     }
+  }
+
+  // (3) Memberships enrolled with other person data than the person's record holds.
+  std::vector<v1::Membership> sent;
+  PACTO_RETURN_IF_ERROR(view.Scan(ctx.db->records(), RecordTypePrefix(v1::RECORD_TYPE_MEMBERSHIP),
+                                  "", [&](absl::string_view, absl::string_view value) {
+                                    v1::Membership m;
+                                    absl::StatusOr<bool> live = DecodeStoredWinner(value, &m);
+                                    if (!live.ok()) {
+                                      bad = live.status();
+                                      return false;
+                                    }
+                                    if (*live && m.has_sent_person()) sent.push_back(std::move(m));
+                                    return true;
+                                  }));
+  PACTO_RETURN_IF_ERROR(bad);
+  for (const v1::Membership& m : sent) {
+    v1::Person person;
+    PACTO_ASSIGN_OR_RETURN(bool live,
+                           ReadLive(view, v1::RECORD_TYPE_PERSON, m.person_id(), &person));
+    std::vector<std::string> fields;
+    if (live) fields = DifferingFields(m.sent_person(), person);
+    if (fields.empty()) continue;
+    // Only those who see the record may learn that it differs from what was sent.
+    PACTO_ASSIGN_OR_RETURN(bool visible, sees(m.person_id()));
+    if (!visible) continue;
+    PACTO_ASSIGN_OR_RETURN(auto all, Memberships(view, m.person_id(), false));
+    PACTO_ASSIGN_OR_RETURN(auto memberships, covered(all));
+    PACTO_ASSIGN_OR_RETURN(bool covers_sender, scope.CoversChapter(view, m.chapter_id()));
+    v1::DuplicateRow* row = chunk.add_rows();
+    row->set_kind("discrepancy");
+    row->add_person_ids(m.person_id());
+    for (const auto& [membership, chapter] : memberships) row->add_membership_ids(membership);
+    const std::string what = absl::StrJoin(fields, " and ");
+    row->set_detail(
+        covers_sender
+            ? absl::StrCat("membership ", m.id(), " of chapter ", m.chapter_id(),
+                           " was enrolled with another ", what, " than the person's record")
+            : absl::StrCat("a membership outside your region scope was enrolled with another ",
+                           what, " than the person's record; `pacto audit --record ", m.person_id(),
+                           "` says who and when"));
+    if (!added()) return absl::CancelledError("the caller went away");
   }
   if (!emit(chunk)) return absl::CancelledError("the caller went away");
   return absl::OkStatus();

@@ -154,6 +154,16 @@ absl::Status Authorizer::CheckSubject(const Principal& who, const Subject& subje
       PACTO_ASSIGN_OR_RETURN(std::vector<ScopeResolver::FoundRecord> records,
                              resolver_->FindRecords(subject.value));
       for (const ScopeResolver::FoundRecord& record : records) {
+        if (record.type == v1::RECORD_TYPE_PERSON) {
+          // A person is shared by every region that enrolled them: the operators who
+          // see the record (person_scope.h) may audit it, whoever wrote it last.
+          PACTO_ASSIGN_OR_RETURN(std::optional<bool> owner,
+                                 resolver_->CoversPersonOwner(who.region, record.id));
+          if (owner.has_value()) {
+            if (!*owner) return NoRecordError(subject.value);
+            continue;
+          }
+        }
         PACTO_ASSIGN_OR_RETURN(std::string home,
                                resolver_->RecordHomeRegion(record.type, record.id, record.state));
         bool covers = false;

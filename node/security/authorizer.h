@@ -3,7 +3,8 @@
 // tree. Deny by default. The answers:
 //   - a role the rule does not admit, or a region outside the principal's subtree
 //     given by code or by chapter id (chapters are not secret): PERMISSION_DENIED;
-//   - a membership or audited record outside the principal's subtree: exactly the
+//   - a membership or audited record outside the principal's subtree (a person:
+//     when no membership owning it lies inside, person_scope.h): exactly the
 //     error the registry gives for an id that does not exist, so ids cannot be probed;
 //   - a write whose region this node's own region does not cover (a node originates
 //     writes only for its region's subtree, DESIGN §5.9): PERMISSION_DENIED.

@@ -5,6 +5,7 @@
 
 #include <string>
 
+#include "node/registry/caller.h"
 #include "node/security/token.h"
 
 namespace pacto {
@@ -27,6 +28,13 @@ struct Principal {
 
   static Principal Development() { return Principal(); }
 };
+
+// Whom the registry answers for `who` (caller.h): a token's or node's region subtree;
+// everything in development mode.
+inline Caller CallerFor(const Principal& who) {
+  if (who.kind == Principal::Kind::kDevelopment) return Caller::Everything(who.name);
+  return Caller::Within(who.name, who.region);
+}
 
 }  // namespace pacto
 

@@ -8,6 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/status_macros.h"
 #include "node/domain/ids.h"
+#include "node/registry/person_scope.h"
 #include "node/security/revocation.h"
 #include "node/store/keys.h"
 #include "node/store/log_reader.h"
@@ -107,6 +108,17 @@ absl::StatusOr<std::optional<std::string>> ScopeResolver::MembershipRegion(
   if (!live) return std::optional<std::string>();
   PACTO_ASSIGN_OR_RETURN(std::optional<std::string> region, ChapterRegion(membership.chapter_id()));
   return std::optional<std::string>(region.value_or(""));
+}
+
+absl::StatusOr<std::optional<bool>> ScopeResolver::CoversPersonOwner(
+    const std::string& region, const std::string& person) const {
+  ReadView view(db_);
+  PACTO_ASSIGN_OR_RETURN(std::vector<PersonMembership> memberships,
+                         MembershipsOfPerson(view, person));
+  if (memberships.empty()) return std::optional<bool>();
+  ScopeCheck scope(Caller::Within("", region));
+  PACTO_ASSIGN_OR_RETURN(bool sees, scope.SeesPerson(view, memberships));
+  return std::optional<bool>(sees);
 }
 
 absl::StatusOr<std::string> ScopeResolver::RecordHomeRegion(v1::RecordType type,

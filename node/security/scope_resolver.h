@@ -43,6 +43,12 @@ class ScopeResolver {
   absl::StatusOr<std::string> RecordHomeRegion(v1::RecordType type, const std::string& id,
                                                const v1::RecordState& state) const;
 
+  // Whether `region`'s subtree covers a chapter of a membership that owns the person
+  // record `person` (person_scope.h: one enrolled without `sent_person`); nullopt
+  // when the person has no membership left here (then the home region decides).
+  absl::StatusOr<std::optional<bool>> CoversPersonOwner(const std::string& region,
+                                                        const std::string& person) const;
+
   // The records an audit names by `id`: a chapter id names the chapter and its
   // affiliation; mb-, pr-, of-, fr- and rv- ids a membership, person, officer term,
   // formation record or token revocation; anything else a region code (upper-cased).

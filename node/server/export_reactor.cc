@@ -8,16 +8,20 @@
 namespace pacto {
 
 ExportReactor::ExportReactor(const Database* db, const CallGuard* guard, Principal who,
-                             v1::ExportMembersRequest request)
-    : db_(db), guard_(guard), who_(std::move(who)), request_(std::move(request)) {
+                             v1::ExportMembersRequest request, Caller caller)
+    : db_(db),
+      guard_(guard),
+      who_(std::move(who)),
+      request_(std::move(request)),
+      caller_(std::move(caller)) {
   std::thread([this] { Run(); }).detach();
 }
 
 void ExportReactor::Run() {
   uint64_t rows = 0;
   absl::Status status = ExportMembers(
-      *db_, request_, [this](const v1::ExportMembersResponse& batch) { return Send(batch); },
-      &rows);
+      *db_, request_, caller_,
+      [this](const v1::ExportMembersResponse& batch) { return Send(batch); }, &rows);
   if (!ended_.ok()) status = ended_;
   {
     absl::MutexLock lock(&mu_);

@@ -11,6 +11,7 @@
 #include "absl/base/thread_annotations.h"
 #include "absl/synchronization/mutex.h"
 #include "grpcpp/support/server_callback.h"
+#include "node/registry/caller.h"
 #include "node/security/call_guard.h"
 #include "node/store/database.h"
 #include "pacto/v1/registry.pb.h"
@@ -19,10 +20,10 @@ namespace pacto {
 
 class ExportReactor final : public grpc::ServerWriteReactor<v1::ExportMembersResponse> {
  public:
-  // Starts exporting at once for `who`, authorized by `guard`. `db` and `guard` must
-  // outlive the call.
+  // Starts exporting at once for `who`, authorized by `guard`, each row's person as
+  // `caller` may see it. `db` and `guard` must outlive the call.
   ExportReactor(const Database* db, const CallGuard* guard, Principal who,
-                v1::ExportMembersRequest request);
+                v1::ExportMembersRequest request, Caller caller);
 
   void OnWriteDone(bool ok) override;
   void OnCancel() override;
@@ -39,6 +40,7 @@ class ExportReactor final : public grpc::ServerWriteReactor<v1::ExportMembersRes
   const Principal who_;
   const v1::ExportMembersRequest request_;
   absl::Status ended_;                 // export thread only: why the caller may no longer go on
+  const Caller caller_;                // whose scope the rows' persons are shown for
   v1::ExportMembersResponse current_;  // the batch being written
 
   absl::Mutex mu_;

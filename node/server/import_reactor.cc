@@ -70,7 +70,7 @@ void ImportReactor::OnReadDone(bool ok) {
     read_waiting_ = !read_now;
   }
   auto* partial = new v1::ImportMembersResponse();
-  registry_->ImportRows(std::move(rows), who_.name, partial,
+  registry_->ImportRows(std::move(rows), CallerFor(who_), partial,
                         [this, partial, lines = std::move(lines)](absl::Status s) mutable {
                           BatchDone(partial, std::move(lines), std::move(s));
                         });

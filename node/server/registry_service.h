@@ -56,8 +56,14 @@ class RegistryService final : public v1::Registry::CallbackService {
   Reactor* Write(Ctx* c, absl::string_view name, const Req* q, Resp* r,
                  void (Registry::*method)(const Req&, const std::string&, Resp*, Registry::Done));
   template <typename Req, typename Resp>
+  Reactor* ScopedWrite(Ctx* c, absl::string_view name, const Req* q, Resp* r,
+                       void (Registry::*method)(const Req&, const Caller&, Resp*, Registry::Done));
+  template <typename Req, typename Resp>
   Reactor* Read(Ctx* c, absl::string_view name, const Req* q, Resp* r,
                 absl::StatusOr<Resp> (Registry::*method)(const Req&) const);
+  template <typename Req, typename Resp>
+  Reactor* ScopedRead(Ctx* c, absl::string_view name, const Req* q, Resp* r,
+                      absl::StatusOr<Resp> (Registry::*method)(const Req&, const Caller&) const);
 
   Registry* const registry_;
   const Database* const db_;

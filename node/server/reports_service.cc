@@ -97,7 +97,7 @@ grpc::Status ReportsService::Duplicates(grpc::ServerContext* c, const v1::Duplic
                                         grpc::ServerWriter<v1::DuplicatesResponse>* w) {
   PACTO_GUARD("Duplicates");
   return Stream(guard_, *who, c, w, [&](std::function<bool(const v1::DuplicatesResponse&)> emit) {
-    return BuildDuplicates(context_(), *q, std::move(emit));
+    return BuildDuplicates(context_(), *q, CallerFor(*who), std::move(emit));
   });
 }
 

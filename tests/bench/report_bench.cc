@@ -456,7 +456,8 @@ int Main(int argc, char** argv) {
     v1::ExportMembersRequest request;
     request.set_region("BO");
     check(ExportMembers(
-              db, request, [](const v1::ExportMembersResponse&) { return true; }, &exported),
+              db, request, Caller::Everything("bench"),
+              [](const v1::ExportMembersResponse&) { return true; }, &exported),
           "export");
   });
   if (raw_rows != exported) {

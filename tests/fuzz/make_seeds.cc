@@ -194,7 +194,7 @@ void RequestSeeds(const std::filesystem::path& root) {
   list_members.set_include_ended(true);
   list_members.set_page_size(1);
   absl::StatusOr<v1::ListMembersResponse> members =
-      node.replica().registry().ListMembers(list_members);
+      node.replica().registry().ListMembers(list_members, Caller::Everything("seeds"));
   CheckOk(members.status(), "list members");
   list_members.set_page_token(members->next_page_token());
   w.Write("list_members_page2", Request(RequestKind::kListMembers, list_members));

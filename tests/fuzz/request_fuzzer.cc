@@ -165,6 +165,15 @@ absl::Status Read(const Message& message,
   return (registry.*method)(static_cast<const Request&>(message)).status();
 }
 
+// A person-linked read, for a caller of one region (person_scope.h).
+template <typename Request, typename Response>
+absl::Status Read(const Message& message,
+                  absl::StatusOr<Response> (Registry::*method)(const Request&, const Caller&) const,
+                  const Registry& registry) {
+  return (registry.*method)(static_cast<const Request&>(message), Caller::Within("fuzz", "LPZ"))
+      .status();
+}
+
 absl::Status Send(RequestKind kind, const Message& m, Replica& replica) {
   Registry& r = replica.registry();
   switch (kind) {
@@ -227,7 +236,8 @@ absl::Status Send(RequestKind kind, const Message& m, Replica& replica) {
       uint64_t sent = 0;
       return ExportMembers(
           replica.db(), static_cast<const v1::ExportMembersRequest&>(m),
-          [](const v1::ExportMembersResponse&) { return true; }, &sent, /*batch_rows=*/2);
+          Caller::Within("fuzz", "LPZ"), [](const v1::ExportMembersResponse&) { return true; },
+          &sent, /*batch_rows=*/2);
     }
   }
   Fail("unknown request kind");

@@ -108,7 +108,7 @@ std::string Workload::PickMembership(SimNode& node) {
     }
     v1::GetMemberRequest get;
     get.set_id(id);
-    if (node.registry().GetMember(get).ok()) break;
+    if (node.registry().GetMember(get, Caller::Everything("nemesis")).ok()) break;
   }
   return id;
 }
@@ -386,7 +386,7 @@ void Workload::AppointOfficer(SimNode& node) {
   req.set_member(PickMembership(node));
   v1::GetMemberRequest get;
   get.set_id(req.member());
-  absl::StatusOr<v1::Membership> m = node.registry().GetMember(get);
+  absl::StatusOr<v1::Membership> m = node.registry().GetMember(get, Caller::Everything("nemesis"));
   req.set_chapter(m.ok() ? m->chapter_id() : PickChapter(false).id);
   req.set_role(kRoles[world_->Below(3)]);
   Write(

@@ -355,6 +355,29 @@ std::vector<v1::DuplicateRow> ExpectedDuplicates(const FederationState& state,
         absl::StrCat(people.size(), " people without a national id share a name and birth date"));
     rows.push_back(row);
   }
+  // A membership whose enroller sent another name, or a birth date they gave that
+  // is not the stored one: one row each, naming the person and all its memberships.
+  for (const auto& [membership, sent] : state.sent_persons) {
+    const MembershipData& m = state.memberships.at(membership);
+    auto stored = state.persons.find(m.person);
+    if (stored == state.persons.end()) continue;
+    std::vector<std::string> differ;
+    if (sent.name != stored->second.name) differ.push_back("name");
+    if (!sent.birth_date.empty() && sent.birth_date != stored->second.birth_date) {
+      differ.push_back("birth date");
+    }
+    if (differ.empty()) continue;
+    v1::DuplicateRow row;
+    row.set_kind("discrepancy");
+    row.add_person_ids(m.person);
+    std::vector<std::string> memberships = memberships_of[m.person];
+    std::sort(memberships.begin(), memberships.end());
+    for (const std::string& id : memberships) row.add_membership_ids(id);
+    row.set_detail(absl::StrCat("membership ", membership, " of chapter ", m.chapter,
+                                " was enrolled with another ", absl::StrJoin(differ, " and "),
+                                " than the person's record"));
+    rows.push_back(row);
+  }
   if (allow_multiple_confederations) return rows;
   for (const auto& [person, active] : active_of) {
     std::set<std::string> confederations;

@@ -79,6 +79,9 @@ struct FederationState {
   std::map<std::string, MembershipData> memberships;  // live ones, whatever their status
   std::map<std::string, TermData> terms;
   std::map<std::string, FormationData> formation;
+  // Membership id → the person its enroller sent, for memberships enrolled from
+  // outside the person's scope (Membership.sent_person). Empty for a single writer.
+  std::map<std::string, PersonData> sent_persons;
   // Records holding several concurrent versions: (record type noun, id). Empty for a
   // single writer.
   std::set<std::pair<std::string, std::string>> concurrent_versions;

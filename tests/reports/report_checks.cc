@@ -163,7 +163,7 @@ absl::StatusOr<std::vector<v1::DuplicateRow>> RunDuplicates(const ReportContext&
   request.set_allow_multiple_confederations(allow_multiple_confederations);
   absl::StatusOr<std::vector<v1::DuplicateRow>> rows =
       Drain<v1::DuplicatesResponse, v1::DuplicateRow>("duplicates", [&](const auto& emit) {
-        return BuildDuplicates(ctx, request, emit, kChunkRows);
+        return BuildDuplicates(ctx, request, Caller::Everything("test"), emit, kChunkRows);
       });
   if (!rows.ok()) return rows;
   for (v1::DuplicateRow& row : *rows) {
@@ -201,7 +201,7 @@ absl::StatusOr<std::vector<v1::ExportRow>> RunExport(const Database& db, const s
   std::vector<v1::ExportRow> rows;
   uint64_t sent = 0;
   absl::Status s = ExportMembers(
-      db, request,
+      db, request, Caller::Everything("test"),
       [&](const v1::ExportMembersResponse& batch) {
         if (batch.rows_size() == 0) ADD_FAILURE() << "export: an empty batch";
         for (const v1::ExportRow& row : batch.rows()) rows.push_back(row);
@@ -309,7 +309,9 @@ void ExpectDuplicatesMatch(const std::string& what, const std::vector<v1::Duplic
   ExpectSameRows<v1::DuplicateRow>(what, actual, expected, [](const v1::DuplicateRow& r) {
     std::vector<std::string> people(r.person_ids().begin(), r.person_ids().end());
     std::sort(people.begin(), people.end());
-    return absl::StrCat(r.kind(), "/", absl::StrJoin(people, ","));
+    // A person may have several discrepancies, one per membership (named in detail).
+    return absl::StrCat(r.kind(), "/", absl::StrJoin(people, ","), "/",
+                        r.kind() == "discrepancy" ? r.detail() : "");
   });
 }
 

@@ -71,6 +71,11 @@ absl::Status Add(v1::RecordType type, const std::string& id, const v1::RecordSta
       if (!live.ok() || !*live) return live.status();
       out->memberships[id] =
           MembershipData{id, m.person_id(), m.chapter_id(), m.since(), m.status()};
+      if (m.has_sent_person()) {
+        const v1::Person& p = m.sent_person();
+        out->sent_persons[id] =
+            PersonData{p.id(), p.name(), p.national_id(), p.birth_date(), FoldName(p.name())};
+      }
       return absl::OkStatus();
     }
     case v1::RECORD_TYPE_OFFICER_TERM: {

@@ -235,13 +235,14 @@ class RegistryTest : public testing::Test {
   absl::StatusOr<v1::Membership> GetMember(const std::string& id) {
     v1::GetMemberRequest req;
     req.set_id(id);
-    return registry_->GetMember(req);
+    return registry_->GetMember(req, Caller::Everything("test"));
   }
   std::vector<std::string> MemberIds(const std::string& chapter, bool include_ended = false) {
     v1::ListMembersRequest req;
     req.set_chapter(chapter);
     req.set_include_ended(include_ended);
-    absl::StatusOr<v1::ListMembersResponse> r = registry_->ListMembers(req);
+    absl::StatusOr<v1::ListMembersResponse> r =
+        registry_->ListMembers(req, Caller::Everything("test"));
     EXPECT_TRUE(r.ok()) << r.status();
     std::vector<std::string> ids;
     if (r.ok()) {
@@ -725,7 +726,7 @@ TEST_F(RegistryTest, RemoveErasesTheLastMembershipWithThePerson) {
   EXPECT_FALSE(IsLiveRecord(v1::RECORD_TYPE_FORMATION, course->id()));
   v1::ListOfficersRequest officers;
   officers.set_chapter(s1);
-  EXPECT_EQ(registry_->ListOfficers(officers)->terms_size(), 0);
+  EXPECT_EQ(registry_->ListOfficers(officers, Caller::Everything("test"))->terms_size(), 0);
   EXPECT_EQ(MemberIds(s1, true), std::vector<std::string>());
   EXPECT_EQ(Remove(m.id()).status().code(), StatusCode::kNotFound);
   ExpectCounts(1, 0, 0, 0);
@@ -887,13 +888,15 @@ TEST_F(RegistryTest, OfficerAppointmentRules) {
 
   v1::ListOfficersRequest all;
   all.set_chapter(federation);
-  EXPECT_EQ(registry_->ListOfficers(all)->terms_size(), 1);
+  EXPECT_EQ(registry_->ListOfficers(all, Caller::Everything("test"))->terms_size(), 1);
   all.set_current_only(true);
-  EXPECT_EQ(registry_->ListOfficers(all)->terms_size(), 0);  // ended last year
+  EXPECT_EQ(registry_->ListOfficers(all, Caller::Everything("test"))->terms_size(),
+            0);  // ended last year
   v1::ListOfficersRequest s1_current;
   s1_current.set_chapter(s1);
   s1_current.set_current_only(true);
-  absl::StatusOr<v1::ListOfficersResponse> current = registry_->ListOfficers(s1_current);
+  absl::StatusOr<v1::ListOfficersResponse> current =
+      registry_->ListOfficers(s1_current, Caller::Everything("test"));
   ASSERT_TRUE(current.ok());
   ASSERT_EQ(current->terms_size(), 1);  // the treasurer starts next year
   EXPECT_EQ(current->terms(0).id(), local->id());
@@ -932,7 +935,8 @@ TEST_F(RegistryTest, FormationRecordRules) {
   // Records belong to the person: listed through any of their memberships.
   v1::ListFormationRequest list;
   list.set_member(m2.id());
-  absl::StatusOr<v1::ListFormationResponse> listed = registry_->ListFormation(list);
+  absl::StatusOr<v1::ListFormationResponse> listed =
+      registry_->ListFormation(list, Caller::Everything("test"));
   ASSERT_TRUE(listed.ok());
   ASSERT_EQ(listed->records_size(), 1);
   EXPECT_EQ(listed->records(0).id(), r->id());
@@ -940,7 +944,7 @@ TEST_F(RegistryTest, FormationRecordRules) {
   ASSERT_TRUE(End(m2.id()).ok());
   EXPECT_TRUE(RecordFormation(m2.id(), "Economía", "2024-03-03").ok());
   list.set_member(m1.id());
-  EXPECT_EQ(registry_->ListFormation(list)->records_size(), 2);
+  EXPECT_EQ(registry_->ListFormation(list, Caller::Everything("test"))->records_size(), 2);
   ExpectDerivedDataMatchesRecords();
 }
 
@@ -1148,7 +1152,7 @@ class TwoNodeRegistryTest : public testing::Test {
   void ExpectEveryActiveMemberHasAPerson(RegistryNode& node, const std::string& membership) {
     v1::GetMemberRequest get;
     get.set_id(membership);
-    absl::StatusOr<v1::Membership> m = node.registry->GetMember(get);
+    absl::StatusOr<v1::Membership> m = node.registry->GetMember(get, Caller::Everything("test"));
     ASSERT_TRUE(m.ok()) << m.status();
     EXPECT_EQ(m->status(), "active");
     EXPECT_EQ(m->person().id(), m->person_id())
