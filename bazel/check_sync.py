@@ -25,6 +25,7 @@ CMAKE_ONLY = {
     "entry_fuzzer": "libFuzzer (tests/fuzz) needs clang",
     "csv_fuzzer": "libFuzzer (tests/fuzz) needs clang",
     "token_fuzzer": "libFuzzer (tests/fuzz) needs clang",
+    "page_token_fuzzer": "libFuzzer (tests/fuzz) needs clang",
     "make_seeds": "libFuzzer (tests/fuzz) needs clang",
 }
 # Directories whose sources only CMake builds.

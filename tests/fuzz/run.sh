@@ -9,7 +9,7 @@
 #   tests/fuzz/run.sh 300        5 min per target
 # Reproduce a failure:  build-fuzz/tests/fuzz/<target> build-fuzz/fuzz-artifacts/<file>
 # Environment: PACTO_FUZZ_BUILD_DIR (default build-fuzz), PACTO_FUZZ_CXX (clang++-14),
-# PACTO_FUZZ_TARGETS (default: all four, e.g. "csv token").
+# PACTO_FUZZ_TARGETS (default: all five, e.g. "csv token").
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
@@ -17,7 +17,7 @@ seconds=${1:-20}
 case "$seconds" in '' | *[!0-9]*) echo "usage: tests/fuzz/run.sh [SECONDS]" >&2; exit 2 ;; esac
 BUILD=${PACTO_FUZZ_BUILD_DIR:-build-fuzz}
 CXX=${PACTO_FUZZ_CXX:-clang++-14}
-TARGETS=${PACTO_FUZZ_TARGETS:-request entry token csv}
+TARGETS=${PACTO_FUZZ_TARGETS:-request entry token csv page_token}
 
 start=$SECONDS
 cmake -S . -B "$BUILD" -G Ninja -DCMAKE_CXX_COMPILER="$CXX" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
