@@ -3,7 +3,6 @@
 #include <algorithm>
 
 #include "absl/strings/str_cat.h"
-#include "node/server/grpc_status.h"
 
 namespace pacto {
 
@@ -37,18 +36,21 @@ void ImportReactor::RefuseRowsOutOfScope(std::vector<v1::ImportRow>* rows) {
 void ImportReactor::OnReadDone(bool ok) {
   if (!ok || request_.rows_size() > kMaxRowsPerMessage) {
     bool finish;
-    absl::Status failure;
     {
       absl::MutexLock lock(&mu_);
       if (ok) {
-        failure_ = absl::InvalidArgumentError(absl::StrCat(
-            "rows: at most ", kMaxRowsPerMessage, " rows per message, got ", request_.rows_size()));
+        // Stop reading, and end the call OK so that the counts of the rows already
+        // read reach the client (ImportMembersResponse.stopped).
+        v1::RowError* stopped = response_->mutable_stopped();
+        stopped->set_line(request_.rows(0).line());
+        stopped->set_code(absl::StatusCodeToString(absl::StatusCode::kInvalidArgument));
+        stopped->set_message(absl::StrCat("rows: at most ", kMaxRowsPerMessage,
+                                          " rows per message, got ", request_.rows_size()));
       }
       reads_done_ = true;
       finish = ReadyToFinishLocked();
-      failure = failure_;
     }
-    if (finish) Finish(ToGrpc(failure));
+    if (finish) Finish(grpc::Status::OK);
     return;
   }
   std::vector<v1::ImportRow> rows(std::make_move_iterator(request_.mutable_rows()->begin()),
@@ -79,7 +81,6 @@ void ImportReactor::BatchDone(v1::ImportMembersResponse* partial, std::vector<ui
   std::unique_ptr<v1::ImportMembersResponse> owned(partial);
   bool read_now = false;
   bool finish = false;
-  absl::Status failure;
   {
     absl::MutexLock lock(&mu_);
     if (status.ok()) {
@@ -103,10 +104,9 @@ void ImportReactor::BatchDone(v1::ImportMembersResponse* partial, std::vector<ui
       read_now = true;
     }
     finish = ReadyToFinishLocked();
-    failure = failure_;
   }
   if (read_now) StartRead(&request_);
-  if (finish) Finish(ToGrpc(failure));
+  if (finish) Finish(grpc::Status::OK);
 }
 
 bool ImportReactor::ReadyToFinishLocked() {

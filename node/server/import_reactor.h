@@ -4,7 +4,9 @@
 // fast client is slowed to the pace of the disk (flow control) instead of filling
 // memory. The response merges every batch's result, errors sorted by line. Rows whose
 // chapter the caller may not write to are rejected one by one (the call guard), the
-// others go on.
+// others go on. A message the reactor refuses (more than kMaxRowsPerMessage rows)
+// stops the reading, and the call still ends OK with the counts of every row read and
+// `stopped` saying why, so the client always learns how many rows landed.
 //
 // Owns itself: deleted by gRPC in OnDone.
 #ifndef PACTO_NODE_SERVER_IMPORT_REACTOR_H_
@@ -57,7 +59,6 @@ class ImportReactor final : public grpc::ServerReadReactor<v1::ImportMembersRequ
   bool read_waiting_ ABSL_GUARDED_BY(mu_) = false;  // a read is due once a batch ends
   bool reads_done_ ABSL_GUARDED_BY(mu_) = false;
   bool finished_ ABSL_GUARDED_BY(mu_) = false;
-  absl::Status failure_ ABSL_GUARDED_BY(mu_);
 };
 
 }  // namespace pacto
