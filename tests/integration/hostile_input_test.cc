@@ -57,11 +57,6 @@ const std::vector<std::string>& FormulaNames() {
   return *names;
 }
 
-// The value the node stores for a name: CleanText trims.
-std::string Stored(const std::string& name) {
-  return std::string(absl::StripLeadingAsciiWhitespace(name));
-}
-
 class HostileInputTest : public ::testing::Test {
  protected:
   std::unique_ptr<NodeProcess> StartNode(const std::string& id) {

@@ -229,7 +229,9 @@ TEST(TextTest, RejectsInvisibleFormattingCharacters) {
     ExpectBadText(absl::StrCat(invisible, "Ana"), "invisible formatting");
     ExpectBadText(absl::StrCat("Ana", invisible), "invisible formatting");
   }
-  absl::StatusOr<std::string> out = CleanOptionalText("course", "Historia\xE2\x80\xAEfeo");
+  absl::StatusOr<std::string> out = CleanOptionalText("course",
+                                                      "Historia\xE2\x80\xAE"
+                                                      "feo");
   ASSERT_FALSE(out.ok());
   EXPECT_EQ(out.status().message(),
             "course: must not contain invisible formatting characters (found U+202E: "
@@ -239,8 +241,11 @@ TEST(TextTest, RejectsInvisibleFormattingCharacters) {
 // Visible letters of every plane stay, and so does a name that begins with a
 // spreadsheet formula character: the CSV writer neutralises those (csv_writer.h).
 TEST(TextTest, KeepsVisibleTextAndLeadingFormulaCharacters) {
-  EXPECT_EQ(*CleanText("name", "Mar\xC3\xADa \xE2\x82\xAC \xF0\x9F\x98\x80"),
-            "Mar\xC3\xADa \xE2\x82\xAC \xF0\x9F\x98\x80");
+  EXPECT_EQ(*CleanText("name",
+                       "Mar\xC3\xAD"
+                       "a \xE2\x82\xAC \xF0\x9F\x98\x80"),
+            "Mar\xC3\xAD"
+            "a \xE2\x82\xAC \xF0\x9F\x98\x80");
   EXPECT_EQ(*CleanText("name", "=1+1"), "=1+1");
   EXPECT_EQ(*CleanText("name", "-Ana"), "-Ana");
   EXPECT_EQ(*CleanText("name", "@Ana"), "@Ana");
