@@ -26,6 +26,7 @@ CMAKE_ONLY = {
     "csv_fuzzer": "libFuzzer (tests/fuzz) needs clang",
     "token_fuzzer": "libFuzzer (tests/fuzz) needs clang",
     "backup_name_fuzzer": "libFuzzer (tests/fuzz) needs clang",
+    "page_token_fuzzer": "libFuzzer (tests/fuzz) needs clang",
     "make_seeds": "libFuzzer (tests/fuzz) needs clang",
 }
 # Directories whose sources only CMake builds.

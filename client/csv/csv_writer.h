@@ -1,5 +1,7 @@
 // Writing CSV that CsvReader (and spreadsheets) read back: RFC 4180 quoting, LF line
-// ends.
+// ends, and every cell a spreadsheet would run as a formula neutralised
+// (formula_cells.h). Every CSV the CLI writes (exports, `--csv` reports and fields)
+// goes through here.
 #ifndef PACTO_CLIENT_CSV_CSV_WRITER_H_
 #define PACTO_CLIENT_CSV_CSV_WRITER_H_
 
@@ -10,8 +12,11 @@
 
 namespace pacto {
 
-// `value` as one CSV field: quoted, with quotes doubled, when it holds a comma, a quote,
-// a CR or an LF, or begins or ends with a space; otherwise unchanged.
+// `value` as one CSV field. A value that NeedsFormulaGuard gets a single quote in front
+// and is quoted (the OWASP rule: "=1+1" is written "'=1+1"); otherwise it is quoted,
+// with quotes doubled, when it holds a comma, a quote, a CR or an LF, or begins or ends
+// with a space, and written unchanged when not. Read a field back with CsvReader and
+// UnguardFormulaCell.
 std::string CsvField(absl::string_view value);
 
 // The fields joined by commas, each as CsvField, followed by "\n". A record of one

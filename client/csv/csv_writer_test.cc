@@ -1,6 +1,7 @@
 #include "client/csv/csv_writer.h"
 
 #include "client/csv/csv_reader.h"
+#include "client/csv/formula_cells.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 
@@ -42,7 +43,10 @@ TEST(CsvWriterTest, ReaderReadsBackWhatWriterWrites) {
   ASSERT_EQ(records.size(), rows.size());
   for (size_t i = 0; i < rows.size(); ++i) {
     ASSERT_TRUE(records[i].status.ok()) << i;
-    EXPECT_EQ(records[i].fields, rows[i]) << i;
+    // A cell beginning with CR is neutralised (formula_cells.h); unguarding undoes it.
+    std::vector<std::string> fields;
+    for (const std::string& cell : records[i].fields) fields.push_back(UnguardFormulaCell(cell));
+    EXPECT_EQ(fields, rows[i]) << i;
   }
 }
 

@@ -9,6 +9,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "client/lib/grpc_status.h"
+#include "client/lib/handshake_hint.h"
 #include "client/lib/read_file.h"
 #include "client/lib/utf8_fields.h"
 #include "common/status_macros.h"
@@ -81,9 +82,17 @@ void Client::Prepare(grpc::ClientContext* context, absl::Duration deadline) cons
 absl::Status Client::Convert(const grpc::Status& status, absl::Duration deadline) const {
   absl::Status converted = FromGrpcStatus(status);
   switch (converted.code()) {
-    case absl::StatusCode::kUnavailable:
+    case absl::StatusCode::kUnavailable: {
+      const std::string hint = HandshakeHint(
+          converted.message(),
+          {.tls = !options_.ca_file.empty(), .client_certificate = !options_.cert_file.empty()});
+      if (!hint.empty()) {
+        return absl::UnavailableError(absl::StrCat("cannot talk to ", options_.address, ": ", hint,
+                                                   " (gRPC said: ", converted.message(), ")"));
+      }
       return absl::UnavailableError(
           absl::StrCat("cannot reach ", options_.address, ": ", converted.message()));
+    }
     case absl::StatusCode::kDeadlineExceeded:
       return absl::DeadlineExceededError(absl::StrCat("no answer from ", options_.address,
                                                       " within ", absl::FormatDuration(deadline),
@@ -204,6 +213,27 @@ PACTO_STREAM_RPC(reports_, Duplicates, v1::DuplicatesRequest, v1::DuplicatesResp
 
 #undef PACTO_STREAM_RPC
 
+absl::Status CheckImportRowSize(const v1::ImportRow& row) {
+  const size_t bytes = row.ByteSizeLong();
+  if (bytes <= Client::kMaxImportRowBytes) return absl::OkStatus();
+  // Name the field that made it so big: an unclosed quote swallows the rest of the
+  // file into one field.
+  const std::pair<absl::string_view, const std::string*> fields[] = {
+      {"chapter", &row.chapter()},
+      {"name", &row.name()},
+      {"national_id", &row.national_id()},
+      {"birth_date", &row.birth_date()},
+      {"since", &row.since()},
+      {"membership_id", &row.membership_id()}};
+  const auto* largest = &fields[0];
+  for (const auto& field : fields) {
+    if (field.second->size() > largest->second->size()) largest = &field;
+  }
+  return absl::InvalidArgumentError(absl::StrCat(
+      largest->first, ": ", largest->second->size(), " bytes; a member row may hold at most ",
+      Client::kMaxImportRowBytes, " bytes (a quote left open in the file?)"));
+}
+
 absl::StatusOr<v1::ImportMembersResponse> Client::ImportMembers(
     const ImportRowSource& next_row, const ImportProgress& on_progress) const {
   grpc::ClientContext context;
@@ -231,11 +261,13 @@ absl::StatusOr<v1::ImportMembersResponse> Client::ImportMembers(
   std::vector<v1::RowError> local_errors;
   v1::ImportRow row;
   while (stream_ok && next_row(&row)) {
-    if (absl::Status utf8 = CheckUtf8Fields(row); !utf8.ok()) {
+    absl::Status checked = CheckImportRowSize(row);
+    if (checked.ok()) checked = CheckUtf8Fields(row);
+    if (!checked.ok()) {
       v1::RowError& error = local_errors.emplace_back();
       error.set_line(row.line());
-      error.set_code("INVALID_ARGUMENT");
-      error.set_message(std::string(utf8.message()));
+      error.set_code(absl::StatusCodeToString(checked.code()));
+      error.set_message(std::string(checked.message()));
       row.Clear();
       continue;
     }
@@ -250,7 +282,12 @@ absl::StatusOr<v1::ImportMembersResponse> Client::ImportMembers(
   if (stream_ok) writer->WritesDone();
   grpc::Status status = writer->Finish();
   if (!status.ok()) return Convert(status, options_.import_deadline);
-  if (!stream_ok || response.accepted() + response.rejected() != rows_sent) {
+  const bool stopped = response.has_stopped();
+  // A node that stopped early read fewer rows than were sent, and said so; otherwise
+  // every row sent must be accounted for.
+  if ((!stream_ok && !stopped) ||
+      (stopped ? response.accepted() + response.rejected() > rows_sent
+               : response.accepted() + response.rejected() != rows_sent)) {
     // The node closed the stream early yet reported success: rows are unaccounted for.
     return absl::DataLossError(
         absl::StrCat("the node accounted for ", response.accepted() + response.rejected(),

@@ -100,12 +100,21 @@ class MergeChunks {
   int chunks_ = 0;
 };
 
+// OK, or INVALID_ARGUMENT naming the row's largest field when the row is larger than
+// Client::kMaxImportRowBytes.
+absl::Status CheckImportRowSize(const v1::ImportRow& row);
+
 class Client {
  public:
   // Rows per ImportMembersRequest message; a batch also closes early once it holds
   // kImportBatchBytes, to stay well below gRPC's message size limit.
   static constexpr int kImportBatchRows = 500;
   static constexpr size_t kImportBatchBytes = 1 << 20;
+  // The largest row ImportMembers sends. A real member row is well under 1 KiB (a name
+  // is at most 200 characters); a bigger one is a mistake in the file (a quote left
+  // open swallows the lines after it) and is refused by line, like a bad row, so it
+  // can neither fill a message past gRPC's limit nor stop the good rows.
+  static constexpr size_t kMaxImportRowBytes = 64 << 10;
 
   // Checks `options` and reads the TLS files. Errors: INVALID_ARGUMENT for an empty
   // address, a deadline that is not positive, or cert/key without ca (or one without
@@ -143,8 +152,12 @@ class Client {
 
   // Streams the rows `next_row` yields, in batches (kImportBatchRows per message), and
   // returns the node's per-row results. `on_progress`, when set, is called on this
-  // thread after each batch is sent. The rows already sent when the stream fails may
-  // or may not have been imported.
+  // thread after each batch is sent. A row over kMaxImportRowBytes, or with a field
+  // that is not UTF-8, is not sent: it comes back as a rejected row (INVALID_ARGUMENT
+  // naming the field). When the node stops reading early it still answers with the
+  // counts of the rows it read and `stopped` set (registry.proto); rows it did not
+  // read were not imported. Only when the call itself fails (the connection broke)
+  // may the rows already sent have been imported or not.
   absl::StatusOr<v1::ImportMembersResponse> ImportMembers(
       const ImportRowSource& next_row, const ImportProgress& on_progress = nullptr) const;
 

@@ -13,8 +13,15 @@ namespace pacto {
 inline constexpr size_t kMaxNameChars = 200;
 
 // Trims `value`, collapses runs of whitespace into one space, and checks it is
-// non-empty, valid UTF-8, free of control characters and at most `max_chars` code
-// points. Errors are INVALID_ARGUMENT and begin with `field`.
+// non-empty, valid UTF-8, free of control characters (C0, DEL, C1), free of invisible
+// formatting characters (Unicode category Cf: bidirectional embeddings, overrides and
+// isolates U+202A..U+202E and U+2066..U+2069, zero widths and marks U+200B..U+200F,
+// U+FEFF, soft hyphen, tags, ...; and the separators U+2028/U+2029), and at most
+// `max_chars` code points. Errors are INVALID_ARGUMENT, begin with `field` and name the
+// rule (and, for a formatting character, its code point), never the value.
+//
+// Every free-text field of the registry goes through here: person names, region and
+// chapter names, sectors, officer roles, formation courses.
 absl::StatusOr<std::string> CleanText(absl::string_view field, absl::string_view value,
                                       size_t max_chars = kMaxNameChars);
 

@@ -35,16 +35,20 @@ absl::Status FillParent(const ReadView& view, v1::Chapter* chapter) {
   return absl::OkStatus();
 }
 
-// Runs a paginated scan: `visit(suffix, value)` returns whether it produced an item.
-// Sets *next_token when more items may follow.
+// Runs a paginated scan of `req` (a list request: page_size, page_token): `visit(suffix,
+// value)` returns whether it produced an item. Sets *next_token when more items may
+// follow; the token is bound to `req`'s query and `prefix` (pagination.h).
+template <typename Request>
 absl::Status Paginate(
     const ReadView& view, rocksdb::ColumnFamilyHandle* cf, const std::string& prefix,
-    int page_size_request, const std::string& page_token, std::string* next_token,
+    const Request& req, std::string* next_token,
     const std::function<absl::StatusOr<bool>(absl::string_view, absl::string_view)>& visit) {
-  PACTO_ASSIGN_OR_RETURN(int page_size, PageSize(page_size_request));
+  PACTO_ASSIGN_OR_RETURN(int page_size, PageSize(req.page_size()));
+  PACTO_ASSIGN_OR_RETURN(const PageTokens tokens, PageTokens::ForDatabase(view.db()));
+  const std::string query = PageQuery(req, prefix);
   std::string after;
-  if (!page_token.empty()) {
-    PACTO_ASSIGN_OR_RETURN(after, DecodePageToken(page_token));
+  if (!req.page_token().empty()) {
+    PACTO_ASSIGN_OR_RETURN(after, tokens.Decode(query, req.page_token()));
   }
   int produced = 0;
   std::string last;
@@ -54,7 +58,7 @@ absl::Status Paginate(
         if (produced == page_size) {
           // One more item exists beyond the page only if this one would be produced; a
           // token that turns out to lead to an empty page is harmless.
-          *next_token = EncodePageToken(last);
+          *next_token = tokens.Encode(query, last);
           return false;
         }
         absl::StatusOr<bool> made = visit(suffix, value);
@@ -84,8 +88,8 @@ absl::StatusOr<v1::ListRegionsResponse> Registry::ListRegions(
   ReadView view(db_);
   v1::ListRegionsResponse response;
   PACTO_RETURN_IF_ERROR(
-      Paginate(view, db_->records(), RecordTypePrefix(v1::RECORD_TYPE_REGION), req.page_size(),
-               req.page_token(), response.mutable_next_page_token(),
+      Paginate(view, db_->records(), RecordTypePrefix(v1::RECORD_TYPE_REGION), req,
+               response.mutable_next_page_token(),
                [&](absl::string_view, absl::string_view value) -> absl::StatusOr<bool> {
                  v1::RecordState state;
                  if (!state.ParseFromArray(value.data(), static_cast<int>(value.size()))) {
@@ -128,13 +132,13 @@ absl::StatusOr<v1::ListChaptersResponse> Registry::ListChapters(
     PACTO_RETURN_IF_ERROR(
         Load<v1::Region>(view, v1::RECORD_TYPE_REGION, region, "region").status());
     PACTO_RETURN_IF_ERROR(
-        Paginate(view, db_->indexes(), IndexPrefix(IndexKind::kChaptersByRegion, region),
-                 req.page_size(), req.page_token(), response.mutable_next_page_token(),
+        Paginate(view, db_->indexes(), IndexPrefix(IndexKind::kChaptersByRegion, region), req,
+                 response.mutable_next_page_token(),
                  [&](absl::string_view id, absl::string_view) { return add(std::string(id)); }));
   } else {
     PACTO_RETURN_IF_ERROR(
-        Paginate(view, db_->records(), RecordTypePrefix(v1::RECORD_TYPE_CHAPTER), req.page_size(),
-                 req.page_token(), response.mutable_next_page_token(),
+        Paginate(view, db_->records(), RecordTypePrefix(v1::RECORD_TYPE_CHAPTER), req,
+                 response.mutable_next_page_token(),
                  [&](absl::string_view id, absl::string_view) { return add(std::string(id)); }));
   }
   return response;
@@ -173,8 +177,8 @@ absl::StatusOr<v1::ListMembersResponse> Registry::ListMembers(const v1::ListMemb
       Load<v1::Chapter>(view, v1::RECORD_TYPE_CHAPTER, req.chapter(), "chapter").status());
   v1::ListMembersResponse response;
   PACTO_RETURN_IF_ERROR(
-      Paginate(view, db_->indexes(), IndexPrefix(IndexKind::kMembersByChapter, req.chapter()),
-               req.page_size(), req.page_token(), response.mutable_next_page_token(),
+      Paginate(view, db_->indexes(), IndexPrefix(IndexKind::kMembersByChapter, req.chapter()), req,
+               response.mutable_next_page_token(),
                [&](absl::string_view id, absl::string_view mark) -> absl::StatusOr<bool> {
                  if (!req.include_ended() && (mark.empty() || mark[0] != kActiveMark)) return false;
                  v1::Membership m;

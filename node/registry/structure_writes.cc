@@ -1,6 +1,7 @@
 // Registry writes of the federation's structure: regions, chapters, affiliations.
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
+#include "common/english.h"
 #include "common/status_macros.h"
 #include "node/domain/dates.h"
 #include "node/domain/ids.h"
@@ -44,9 +45,9 @@ absl::Status CheckAffiliation(WriteTxn& txn, const v1::Chapter& child, const std
       v1::Chapter parent,
       LoadLive<v1::Chapter>(txn, v1::RECORD_TYPE_CHAPTER, parent_id, field, Ref::kReferenced));
   if (ChapterLevelRank(parent.level()) <= ChapterLevelRank(child.level())) {
-    return absl::InvalidArgumentError(
-        absl::StrCat(field, ": a ", child.level(), " cannot affiliate to a ", parent.level(),
-                     "; the parent's level must be higher than the child's"));
+    return absl::InvalidArgumentError(absl::StrCat(
+        field, ": ", WithArticle(child.level()), " cannot affiliate to ",
+        WithArticle(parent.level()), "; the parent's level must be higher than the child's"));
   }
   PACTO_ASSIGN_OR_RETURN(bool cycle, IsAncestorOrSelf(txn, child.id(), parent_id));
   if (cycle) {
@@ -95,13 +96,14 @@ void Registry::AddRegion(const v1::AddRegionRequest& req, const std::string& pri
           int parent_rank = RegionLevelRank(parent.level());
           if (region.level().empty()) {
             if (parent_rank >= static_cast<int>(RegionLevels().size())) {
-              return absl::InvalidArgumentError(
-                  absl::StrCat("parent: a ", parent.level(), " cannot contain another region"));
+              return absl::InvalidArgumentError(absl::StrCat(
+                  "parent: ", WithArticle(parent.level()), " cannot contain another region"));
             }
             region.set_level(RegionLevels()[parent_rank]);
           } else if (RegionLevelRank(region.level()) <= parent_rank) {
-            return absl::InvalidArgumentError(
-                absl::StrCat("level: a ", region.level(), " cannot lie within a ", parent.level()));
+            return absl::InvalidArgumentError(absl::StrCat("level: ", WithArticle(region.level()),
+                                                           " cannot lie within ",
+                                                           WithArticle(parent.level())));
           }
         } else if (region.level().empty()) {
           region.set_level("country");

@@ -52,15 +52,17 @@ absl::Status AddVersions(const v1::RecordState& state, v1::RecordType type, v1::
 absl::StatusOr<v1::ConflictsResponse> BuildConflicts(const ReportContext& ctx,
                                                      const v1::ConflictsRequest& request) {
   PACTO_ASSIGN_OR_RETURN(int page_size, PageSize(request.page_size()));
+  const Database& db = *ctx.db;
+  PACTO_ASSIGN_OR_RETURN(const PageTokens tokens, PageTokens::ForDatabase(db));
+  const std::string query = PageQuery(request, "conflicts");
   std::string after;
   if (!request.page_token().empty()) {
-    PACTO_ASSIGN_OR_RETURN(after, DecodePageToken(request.page_token()));
+    PACTO_ASSIGN_OR_RETURN(after, tokens.Decode(query, request.page_token()));
     if (after.empty() || (after[0] != 'v' && after[0] != 's')) {
       return absl::InvalidArgumentError(
           "page_token: malformed; pass back next_page_token as given");
     }
   }
-  const Database& db = *ctx.db;
   ReadView view(&db);
   v1::ConflictsResponse response;
   PACTO_ASSIGN_OR_RETURN(*response.mutable_header(), BuildHeader(ctx, view, request.stale_after()));
@@ -144,7 +146,7 @@ absl::StatusOr<v1::ConflictsResponse> BuildConflicts(const ReportContext& ctx,
         }));
     PACTO_RETURN_IF_ERROR(inner);
   }
-  if (full) response.set_next_page_token(EncodePageToken(last));
+  if (full) response.set_next_page_token(tokens.Encode(query, last));
   return response;
 }
 

@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "common/english.h"
 #include "common/status_macros.h"
 #include "node/domain/ids.h"
 #include "node/registry/lookups.h"
@@ -54,7 +55,7 @@ absl::Status Authorizer::Authorize(const MethodRule& rule, const Principal& who,
   }
   if (!RoleAdmitted(rule.access, who.role)) {
     return absl::PermissionDeniedError(
-        absl::StrCat("a ", RoleName(who.role), " token may not call ", rule.method));
+        absl::StrCat(WithArticle(RoleName(who.role)), " token may not call ", rule.method));
   }
   switch (rule.access) {
     case Access::kAdmin:

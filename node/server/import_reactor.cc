@@ -44,8 +44,13 @@ void ImportReactor::OnReadDone(bool ok) {
       if (!still.ok()) {
         failure_ = still;
       } else if (ok) {
-        failure_ = absl::InvalidArgumentError(absl::StrCat(
-            "rows: at most ", kMaxRowsPerMessage, " rows per message, got ", request_.rows_size()));
+        // Stop reading, and end the call OK so that the counts of the rows already
+        // read reach the client (ImportMembersResponse.stopped).
+        v1::RowError* stopped = response_->mutable_stopped();
+        stopped->set_line(request_.rows(0).line());
+        stopped->set_code(absl::StatusCodeToString(absl::StatusCode::kInvalidArgument));
+        stopped->set_message(absl::StrCat("rows: at most ", kMaxRowsPerMessage,
+                                          " rows per message, got ", request_.rows_size()));
       }
       reads_done_ = true;
       finish = ReadyToFinishLocked();

@@ -12,6 +12,7 @@
 
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
+#include "node/registry/pagination.h"
 #include "node/registry/registry.h"
 #if PACTO_FUZZ_TOKENS
 #include "node/security/ed25519.h"
@@ -466,6 +467,27 @@ void CsvSeeds(const std::filesystem::path& root) {
           "ch-fz3,Pedro,1,2\n"
           "ch-fz3,\"never closed\n");
   w.Write("bad_header", "chapter,name,Chapter\nch-fz3,Ana,ch-fz2\n");
+  w.Write("formula_cells",
+          "chapter,name\n"
+          "ch-fz3,\"'=1+1\"\n"
+          "ch-fz3,\"''quoted\"\n"
+          "ch-fz3,@SUM(A1)\n"
+          "ch-fz3,-5\n");
+}
+
+// --- page_token_fuzzer: query byte + token -------------------------------------------
+
+void PageTokenSeeds(const std::filesystem::path& root) {
+  SeedWriter w(root, "page_token");
+  // The secret and queries of page_token_fuzzer.cc.
+  const PageTokens tokens{std::string("fuzz page token secret, 32 bytes")};
+  w.Write("regions_page2", std::string(1, '\0') + tokens.Encode("regions", "r/LPZ"));
+  w.Write("chapters_page2", std::string(1, '\1') + tokens.Encode("chapters LPZ", "ch-7q2m4x"));
+  w.Write("members_page2",
+          std::string(1, '\3') + tokens.Encode("members ch-1", std::string("mb-0a1b2c\0x", 11)));
+  w.Write("cross_query", std::string(1, '\2') + tokens.Encode("chapters LPZ", "ch-7q2m4x"));
+  w.Write("garbage", std::string(1, '\0') + "garbage");
+  w.Write("empty_key", std::string(1, '\0') + tokens.Encode("regions", ""));
 }
 
 }  // namespace
@@ -484,5 +506,6 @@ int main(int argc, char** argv) {
   pacto::RevocationSeeds(root);
 #endif
   pacto::CsvSeeds(root);
+  pacto::PageTokenSeeds(root);
   return 0;
 }

@@ -27,7 +27,6 @@
 #include "node/domain/national_id.h"
 #include "node/domain/text.h"
 #include "node/registry/export.h"
-#include "node/registry/pagination.h"
 #include "node/registry/registry.h"
 #include "tests/fuzz/fuzz_replica.h"
 #include "tests/fuzz/request_kind.h"
@@ -125,12 +124,6 @@ void CheckDomainRules(const std::string& s, absl::CivilDay today) {
       Expect(std::find(words->begin(), words->end(), *word) != words->end(),
              "ParseWord returned a word outside its list");
     }
-  }
-
-  absl::StatusOr<std::string> page = DecodePageToken(s);
-  if (page.ok()) {
-    absl::StatusOr<std::string> again = DecodePageToken(EncodePageToken(*page));
-    Expect(again.ok() && *again == *page, "page tokens do not round-trip");
   }
 }
 

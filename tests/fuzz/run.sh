@@ -17,7 +17,7 @@ seconds=${1:-20}
 case "$seconds" in '' | *[!0-9]*) echo "usage: tests/fuzz/run.sh [SECONDS]" >&2; exit 2 ;; esac
 BUILD=${PACTO_FUZZ_BUILD_DIR:-build-fuzz}
 CXX=${PACTO_FUZZ_CXX:-clang++-14}
-TARGETS=${PACTO_FUZZ_TARGETS:-request entry token csv backup_name revocation}
+TARGETS=${PACTO_FUZZ_TARGETS:-request entry token csv backup_name revocation page_token}
 
 start=$SECONDS
 cmake -S . -B "$BUILD" -G Ninja -DCMAKE_CXX_COMPILER="$CXX" -DCMAKE_BUILD_TYPE=RelWithDebInfo \

@@ -7,8 +7,11 @@
 #include <string>
 
 #include "absl/status/status.h"
+#include "absl/strings/escaping.h"
 #include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
 #include "absl/time/civil_time.h"
+#include "common/english.h"
 #include "gtest/gtest.h"
 #include "node/base/clock.h"
 #include "node/domain/dates.h"
@@ -201,6 +204,62 @@ TEST(TextTest, RejectsAsciiControlCharacters) {
 TEST(TextTest, RejectsC1ControlCharacters) {
   ExpectBadText("a\xC2\x85z", "control");  // U+0085 NEXT LINE
   ExpectBadText("a\xC2\x9Bz", "control");  // U+009B CONTROL SEQUENCE INTRODUCER
+}
+
+// Characters that render as nothing or reorder the text around them let one name
+// pass for another on screen (U+202E shows "Ana\u202Eazul" reversed); every one of them
+// is refused, wherever it sits, with a message naming the field and the code point.
+TEST(TextTest, RejectsInvisibleFormattingCharacters) {
+  const char* const kInvisible[] = {
+      "\xE2\x80\xAA",     "\xE2\x80\xAB", "\xE2\x80\xAC", "\xE2\x80\xAD",
+      "\xE2\x80\xAE",                                                      // U+202A..U+202E
+      "\xE2\x81\xA6",     "\xE2\x81\xA7", "\xE2\x81\xA8", "\xE2\x81\xA9",  // U+2066..U+2069
+      "\xE2\x80\x8B",     "\xE2\x80\x8C", "\xE2\x80\x8D", "\xE2\x80\x8E",
+      "\xE2\x80\x8F",      // U+200B..U+200F
+      "\xEF\xBB\xBF",      // U+FEFF
+      "\xC2\xAD",          // U+00AD soft hyphen
+      "\xD8\x9C",          // U+061C
+      "\xE2\x81\xA0",      // U+2060 word joiner
+      "\xE2\x80\xA8",      // U+2028
+      "\xF3\xA0\x80\x81",  // U+E0001 tag
+  };
+  for (const char* invisible : kInvisible) {
+    SCOPED_TRACE(absl::CEscape(invisible));
+    ExpectBadText(absl::StrCat("Ana", invisible, "Mamani"), "invisible formatting");
+    ExpectBadText(absl::StrCat(invisible, "Ana"), "invisible formatting");
+    ExpectBadText(absl::StrCat("Ana", invisible), "invisible formatting");
+  }
+  absl::StatusOr<std::string> out = CleanOptionalText("course",
+                                                      "Historia\xE2\x80\xAE"
+                                                      "feo");
+  ASSERT_FALSE(out.ok());
+  EXPECT_EQ(out.status().message(),
+            "course: must not contain invisible formatting characters (found U+202E: "
+            "bidirectional overrides, zero-width characters and the like)");
+}
+
+// Visible letters of every plane stay, and so does a name that begins with a
+// spreadsheet formula character: the CSV writer neutralises those (csv_writer.h).
+TEST(TextTest, KeepsVisibleTextAndLeadingFormulaCharacters) {
+  EXPECT_EQ(*CleanText("name",
+                       "Mar\xC3\xAD"
+                       "a \xE2\x82\xAC \xF0\x9F\x98\x80"),
+            "Mar\xC3\xAD"
+            "a \xE2\x82\xAC \xF0\x9F\x98\x80");
+  EXPECT_EQ(*CleanText("name", "=1+1"), "=1+1");
+  EXPECT_EQ(*CleanText("name", "-Ana"), "-Ana");
+  EXPECT_EQ(*CleanText("name", "@Ana"), "@Ana");
+}
+
+// --- english -------------------------------------------------------------------------
+
+TEST(EnglishTest, ArticleFollowsTheFirstLetter) {
+  EXPECT_EQ(WithArticle("operator"), "an operator");
+  EXPECT_EQ(WithArticle("enroller"), "an enroller");
+  EXPECT_EQ(WithArticle("reporter"), "a reporter");
+  EXPECT_EQ(WithArticle("Operator"), "an Operator");
+  EXPECT_EQ(WithArticle("central"), "a central");
+  EXPECT_EQ(IndefiniteArticle(""), "a");
 }
 
 TEST(TextTest, LengthIsCountedInCodePoints) {

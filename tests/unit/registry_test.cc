@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/strings/escaping.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/civil_time.h"
@@ -464,6 +465,57 @@ TEST_F(RegistryTest, ListChaptersPagesThroughEveryChapter) {
   v1::ListChaptersRequest unknown_region;
   unknown_region.set_region("XX");
   EXPECT_FALSE(registry_->ListChapters(unknown_region).ok());
+}
+
+// Page tokens are opaque and tamper-evident (pagination.h): a made-up token, an altered
+// one, and a token handed out for another query (another filter, another method) are
+// refused with INVALID_ARGUMENT naming page_token, never answered with an empty page.
+TEST_F(RegistryTest, PageTokensPageOnlyTheQueryTheyWereIssuedFor) {
+  ASSERT_NO_FATAL_FAILURE(AddBolivia());
+  for (int i = 0; i < 3; ++i) MustAddChapter(absl::StrCat("Sindicato L", i), "sindicato", "LPZ");
+  for (int i = 0; i < 3; ++i) MustAddChapter(absl::StrCat("Sindicato C", i), "sindicato", "CBB");
+  v1::ListChaptersRequest lpz;
+  lpz.set_region("LPZ");
+  lpz.set_page_size(1);
+  absl::StatusOr<v1::ListChaptersResponse> first = registry_->ListChapters(lpz);
+  ASSERT_TRUE(first.ok()) << first.status();
+  const std::string token = first->next_page_token();
+  ASSERT_FALSE(token.empty());
+
+  // The same query goes on, even with another page size.
+  lpz.set_page_token(token);
+  lpz.set_page_size(5);
+  absl::StatusOr<v1::ListChaptersResponse> rest = registry_->ListChapters(lpz);
+  ASSERT_TRUE(rest.ok()) << rest.status();
+  EXPECT_EQ(rest->chapters_size(), 2);
+
+  v1::ListChaptersRequest cbb = lpz;
+  cbb.set_region("CBB");
+  EXPECT_ERROR(registry_->ListChapters(cbb), StatusCode::kInvalidArgument, "page_token");
+  v1::ListChaptersRequest other_level = lpz;
+  other_level.set_level("central");
+  EXPECT_ERROR(registry_->ListChapters(other_level), StatusCode::kInvalidArgument, "page_token");
+  v1::ListChaptersRequest no_filter;
+  no_filter.set_page_token(token);
+  EXPECT_ERROR(registry_->ListChapters(no_filter), StatusCode::kInvalidArgument, "page_token");
+  v1::ListRegionsRequest regions;
+  regions.set_page_token(token);
+  EXPECT_ERROR(registry_->ListRegions(regions), StatusCode::kInvalidArgument, "page_token");
+
+  for (const std::string& garbage :
+       {std::string("garbage"), std::string("AAAA"), absl::WebSafeBase64Escape("ch-0000"),
+        token.substr(0, token.size() - 1), token + "A"}) {
+    v1::ListChaptersRequest bad = lpz;
+    bad.set_page_token(garbage);
+    EXPECT_ERROR(registry_->ListChapters(bad), StatusCode::kInvalidArgument, "page_token");
+  }
+  for (size_t i = 0; i < token.size(); ++i) {
+    std::string altered = token;
+    altered[i] = altered[i] == 'A' ? 'B' : 'A';
+    v1::ListChaptersRequest bad = lpz;
+    bad.set_page_token(altered);
+    EXPECT_FALSE(registry_->ListChapters(bad).ok()) << "altered at " << i;
+  }
 }
 
 // --- affiliations -----------------------------------------------------------------------
