@@ -17,7 +17,7 @@ import subprocess
 import sys
 import xml.etree.ElementTree as ET
 
-# CMake targets Bazel does not build, and why. Keep README's list in step.
+# CMake targets Bazel does not build, and why. Keep docs/ARCHITECTURE.md's list in step.
 CMAKE_ONLY = {
     # libFuzzer needs clang and -fsanitize=fuzzer (tests/run.sh --fuzz).
     "pacto_fuzz_support": "libFuzzer (tests/fuzz) needs clang",

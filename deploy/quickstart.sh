@@ -30,6 +30,7 @@
 #   data/   NODE/, each node's data dir
 #   logs/   NODE.log, each node's log
 #   run/    NODE.pid and NODE.info (addresses, mode) of the nodes that run
+#   bin/    links to pacto-node, pacto and pacto-demo of the build dir (for PATH)
 #
 # Environment (for tests and for running beside other nodes):
 #   PACTO_QUICKSTART_SKIP_INSTALL=1  do not check or install Debian packages
@@ -155,6 +156,9 @@ build() {
   for binary in pacto-node pacto pacto-demo; do
     [ -x "$BUILD/$binary" ] || die "no $BUILD/$binary (build it, or unset PACTO_QUICKSTART_SKIP_BUILD)"
   done
+  # The binaries under the state dir too, so that one PATH entry finds them.
+  mkdir -p "$STATE/bin"
+  for binary in pacto-node pacto pacto-demo; do ln -sfn "$BUILD/$binary" "$STATE/bin/$binary"; done
 }
 
 # --- certificates, keys, tokens, configs -----------------------------------------------
@@ -277,7 +281,8 @@ pid_in() {
   [[ "$pid" =~ ^[0-9]+$ ]] || return 1
   # A zombie or a recycled pid does not count: the process must still be pacto-node.
   [ -r "/proc/$pid/cmdline" ] || return 1
-  argv0=$(tr '\0' '\n' <"/proc/$pid/cmdline" | head -n 1)
+  # (It may exit while this reads: then the read fails, quietly.)
+  argv0=$(tr '\0' '\n' <"/proc/$pid/cmdline" 2>/dev/null | head -n 1) || return 1
   [ "$(basename -- "$argv0")" = pacto-node ] || return 1
   printf '%s\n' "$pid"
 }
@@ -431,6 +436,27 @@ wait_converged() {
   print_digests
 }
 
+# wait_peers_ok: until no node counts a failing peer (syncing it again when it does), so
+# that `ready` means every link works, also right after the partition; a node retries
+# a peer it failed to reach with a growing backoff, and would show it failing until
+# then. Fails after CONVERGE_TIMEOUT seconds.
+wait_peers_ok() {
+  local started=$SECONDS node failing
+  for node in "${NODES[@]}"; do
+    while :; do
+      failing=$(cli "$node" operator --timeout 5s --json node status 2>/dev/null |
+        sed -n 's/.*"peers_failing":\([0-9]*\).*/\1/p')
+      [ "${failing:-0}" = 0 ] && break
+      if ((SECONDS - started >= CONVERGE_TIMEOUT)); then
+        cli "$node" operator node peers >&2 || true
+        die "$node still fails to reach a peer after ${CONVERGE_TIMEOUT}s (see $(shown "$STATE/logs"))"
+      fi
+      cli "$node" operator node sync >/dev/null 2>&1 || sleep 0.5
+    done
+  done
+  say "every node reaches its two peers"
+}
+
 # The first sindicato listed in REGION (read through node NAME).
 first_sindicato() {
   cli "$1" enroller chapter list --region "$2" --level sindicato | awk 'NR == 2 { print $1 }'
@@ -531,6 +557,7 @@ show_partition() {
   start_node "$CUT" normal
   wait_ready "$CUT"
   wait_converged
+  wait_peers_ok
   say "Both members, read on the national node:"
   local id
   for id in "$lpz_member" "$scz_member"; do
@@ -586,8 +613,7 @@ cmd_up() {
 }
 
 print_where() {
-  local node pacto state certs env=""
-  pacto=$(shown "$BUILD/pacto")
+  local node state certs env=""
   state=$(shown "$STATE")
   certs=$(shown "$CERTS")
   [ -z "${PACTO_QUICKSTART_DIR:-}" ] || env="PACTO_QUICKSTART_DIR=$STATE "
@@ -605,17 +631,15 @@ certificates  $certs/ (ca.crt, NODE.crt/.key, client.crt/.key, crl/, token.key/.
 data keys     $state/keys/NODE.data.key (each node's data is encrypted at rest)
 tokens        $state/tokens/{bo,lpz,scz}-{operator,enroller}.token
 pid files     $state/run/NODE.pid
-binaries      $(shown "$BUILD")/pacto-node, pacto, pacto-demo; HTTP: /metrics, /healthz, /readyz
+binaries      $state/bin/ (links to $(shown "$BUILD")/pacto-node, pacto, pacto-demo); HTTP: /metrics, /healthz, /readyz
 
-Talk to it (from $ROOT), e.g. the national node as its operator, La Paz as an enroller:
-  $pacto --node ${GRPC[bo-1]} --ca $certs/ca.crt --cert $certs/client.crt --key $certs/client.key --token "\$(cat $state/tokens/bo-operator.token)" node peers
-  $pacto --node ${GRPC[lpz-1]} --ca $certs/ca.crt --cert $certs/client.crt --key $certs/client.key --token "\$(cat $state/tokens/lpz-enroller.token)" chapter list --region LPZ-OMA
-or put the TLS files in the environment once:
-  export PACTO_CA=$certs/ca.crt PACTO_CERT=$certs/client.crt PACTO_KEY=$certs/client.key
-  $pacto --node ${GRPC[bo-1]} --token "\$(cat $state/tokens/bo-operator.token)" report regions
-  $pacto --node ${GRPC[scz-1]} --token "\$(cat $state/tokens/scz-operator.token)" node status
-  $pacto --node ${GRPC[scz-1]} --token "\$(cat $state/tokens/scz-enroller.token)" member enrol --chapter CHAPTER_ID --name NAME
-  $pacto help
+Talk to it: put pacto and the TLS files in your shell (these two lines, from any directory)
+  export PATH="$STATE/bin:\$PATH"
+  export PACTO_CA=$CERTS/ca.crt PACTO_CERT=$CERTS/client.crt PACTO_KEY=$CERTS/client.key
+then, e.g., the national node as its operator and La Paz as an enroller (README.md's tour goes on):
+  pacto --node ${GRPC[bo-1]} --token "\$(cat $STATE/tokens/bo-operator.token)" node peers
+  pacto --node ${GRPC[lpz-1]} --token "\$(cat $STATE/tokens/lpz-enroller.token)" chapter list --region LPZ-OMA
+  pacto help
 Stop it:
   ${env}deploy/quickstart.sh down   (data, certificates and tokens stay in $state/)
 EOF

@@ -16,6 +16,7 @@
 #include "client/cli/commands.h"
 #include "client/cli/error_line.h"
 #include "client/cli/printer.h"
+#include "client/cli/wait_for.h"
 #include "client/lib/pacto_client.h"
 #include "common/args.h"
 #include "common/status_macros.h"
@@ -96,6 +97,19 @@ absl::StatusOr<Invocation> Check(const Args& args) {
   if (args.Has("json") && args.Has("csv")) {
     return absl::InvalidArgumentError("--json and --csv cannot be used together");
   }
+  if (args.Has("wait-for") && args.Has("wait-for-node")) {
+    return absl::InvalidArgumentError("--wait-for and --wait-for-node cannot be used together");
+  }
+  if (spec.offline && (args.Has("wait-for") || args.Has("wait-for-node"))) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(spec.name, ": runs without a node; --wait-for does not apply"));
+  }
+  if (args.Has("wait-for")) {
+    PACTO_RETURN_IF_ERROR(ParseWantedVector(args.Get("wait-for")).status());
+  }
+  if (args.Has("wait-for-node") && args.Get("wait-for-node").empty()) {
+    return absl::InvalidArgumentError("--wait-for-node must not be empty");
+  }
   return invocation;
 }
 
@@ -136,6 +150,24 @@ absl::StatusOr<ClientOptions> Options(const Args& args, const Io& io) {
   return options;
 }
 
+// --wait-for / --wait-for-node (wait_for.h): waits until the node `client` talks to has
+// applied what the flag names; OK at once when neither is given.
+absl::Status WaitIfAsked(const Args& args, const ClientOptions& options, const Client& client) {
+  WantedVector want;
+  if (args.Has("wait-for")) {
+    PACTO_ASSIGN_OR_RETURN(want, ParseWantedVector(args.Get("wait-for")));
+  } else if (args.Has("wait-for-node")) {
+    ClientOptions other = options;
+    other.address = args.Get("wait-for-node");
+    absl::StatusOr<std::unique_ptr<Client>> source = Client::Connect(other);
+    if (!source.ok()) return source.status();
+    PACTO_ASSIGN_OR_RETURN(want, CurrentVector(**source));
+  } else {
+    return absl::OkStatus();
+  }
+  return WaitForVector(client, want, options.deadline);
+}
+
 int Fail(const Io& io, const absl::Status& status, int exit_code) {
   *io.err << ErrorLine(status) << std::endl;
   return exit_code;
@@ -170,6 +202,9 @@ int Run(const std::vector<std::string>& args_in, const Io& io) {
   const OutputFormat format = args->Has("json")  ? OutputFormat::kJson
                               : args->Has("csv") ? OutputFormat::kCsv
                                                  : OutputFormat::kText;
+  if (absl::Status waited = WaitIfAsked(*args, *options, **client); !waited.ok()) {
+    return Fail(io, waited, kExitFailure);
+  }
   Printer printer(format, io.out);
   CommandContext context{.args = *args,
                          .operands = invocation->operands,

@@ -22,6 +22,11 @@ constexpr absl::string_view kGlobalFlagHelp =
   --key FILE          the client certificate's private key (PEM) (env PACTO_KEY)
   --timeout DURATION  deadline of each call, e.g. 500ms, 30s, 2m (default 30s; 1h for
                       an import, a streamed report or an export)
+  --wait-for VECTOR   before the command, wait (up to --timeout) until the node has
+                      applied the writes VECTOR names, e.g. bo-1=1552,lpz-1=2 (as
+                      node status and a report's "as of" line print it)
+  --wait-for-node ADDR  the same with the version vector node ADDR has now: what
+                      was written on ADDR so far is seen by the command
   --json              print the node's response as proto3 JSON
   --csv               print lists, records and reports as CSV with a header row
   --help              show this help
@@ -56,8 +61,9 @@ const std::vector<CommandSpec>& AllCommands() {
 }
 
 const std::set<std::string>& GlobalFlags() {
-  static const std::set<std::string>* const flags = new std::set<std::string>{
-      "node", "token", "ca", "cert", "key", "timeout", "json", "csv", "help"};
+  static const std::set<std::string>* const flags =
+      new std::set<std::string>{"node", "token", "ca",   "cert",     "key",          "timeout",
+                                "json", "csv",   "help", "wait-for", "wait-for-node"};
   return *flags;
 }
 

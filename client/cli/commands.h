@@ -16,7 +16,8 @@ namespace pacto::cli {
 // Every command, in the order the help lists them.
 const std::vector<CommandSpec>& AllCommands();
 
-// Flags every command accepts: node, token, ca, cert, key, timeout, json, csv, help.
+// Flags every command accepts: node, token, ca, cert, key, timeout, json, csv, help,
+// wait-for, wait-for-node.
 const std::set<std::string>& GlobalFlags();
 
 // The flags taking no value: json, csv, help, all, current,

@@ -85,7 +85,7 @@ TEST(ViewsTest, StatusFields) {
             "data_dir:         /var/lib/pacto\n"
             "development_mode: true\n"
             "uptime:           1h2m3s\n"
-            "records:          20\n"
+            "records:          ~20 (estimate)\n"
             "log_entries:      8\n"
             "log_retained:     6\n"
             "log_oldest:       2026-11-27T20:00:00+00:00\n"

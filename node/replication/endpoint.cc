@@ -28,6 +28,11 @@ google::protobuf::Map<std::string, int64_t> ReplicationEndpoint::HeardFor(
   return out;
 }
 
+bool ReplicationEndpoint::Failing(const std::string& address) const {
+  std::optional<v1::PeerRecord> peer = peers_->Get(address);
+  return peer.has_value() && peer->failures() > 0;
+}
+
 void ReplicationEndpoint::Learn(const v1::NodeInfo& caller) {
   if (caller.address().empty()) return;
   peers_->Learn(caller);
@@ -44,7 +49,9 @@ absl::Status ReplicationEndpoint::Pull(const v1::PullRequest& request,
     // The caller has entries this node lacks: pull them back.
     ReadView view(db_);
     PACTO_ASSIGN_OR_RETURN(CommittedState mine, ReadCommittedState(view));
-    if (!mine.version_vector.Dominates(theirs)) wants_pull_(caller.address());
+    if (!mine.version_vector.Dominates(theirs) || Failing(caller.address())) {
+      wants_pull_(caller.address());
+    }
   }
   v1::PullDone done;
   *done.mutable_callee() = self_;

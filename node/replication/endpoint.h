@@ -2,6 +2,8 @@
 // snapshot and notify. The gRPC service and the in-process test transport both call
 // it. It learns each caller as a peer (one seed suffices to join) and, when a caller
 // has entries this node lacks, asks for a pull back, so every session works both ways.
+// A caller this node failed to reach gets a pull back too: it is reachable again, and
+// its entries should not wait out the backoff of the failed attempts.
 //
 // Thread-safe.
 #ifndef PACTO_NODE_REPLICATION_ENDPOINT_H_
@@ -10,6 +12,7 @@
 #include <atomic>
 #include <functional>
 #include <map>
+#include <optional>
 #include <string>
 
 #include "absl/base/thread_annotations.h"
@@ -32,7 +35,8 @@ struct EndpointStats {
 class ReplicationEndpoint {
  public:
   // `wants_pull(address)` is called when a caller has something this node lacks, or
-  // notified that it has; it should schedule a pull from that address soon.
+  // notified that it has, or is a peer whose sessions have been failing; it should
+  // schedule a pull from that address soon.
   ReplicationEndpoint(const Database* db, PeerDirectory* peers, v1::NodeInfo self,
                       std::function<void(const std::string&)> wants_pull);
 
@@ -46,6 +50,8 @@ class ReplicationEndpoint {
 
  private:
   void Learn(const v1::NodeInfo& caller);
+  // Whether this node's last session with the peer at `address` failed.
+  bool Failing(const std::string& address) const;
   // The heard-from times worth telling `caller`: those that moved a minute or more
   // since it was last told (freshness is about hours; a no-op sync stays small).
   google::protobuf::Map<std::string, int64_t> HeardFor(const std::string& caller);

@@ -66,9 +66,18 @@ v1::Replication::Stub* GrpcTransport::StubFor(const std::string& address) {
   if (stub == nullptr) {
     grpc::ChannelArguments args;
     args.SetMaxReceiveMessageSize(64 << 20);
-    stub = v1::Replication::NewStub(grpc::CreateCustomChannel(address, options_.credentials, args));
+    std::shared_ptr<grpc::Channel> channel =
+        grpc::CreateCustomChannel(address, options_.credentials, args);
+    channels_[address] = channel;
+    stub = v1::Replication::NewStub(channel);
   }
   return stub.get();
+}
+
+void GrpcTransport::ResetBackoff(const std::string& address) {
+  absl::MutexLock lock(&mu_);
+  auto it = channels_.find(address);
+  if (it != channels_.end()) grpc::experimental::ChannelResetConnectionBackoff(it->second.get());
 }
 
 std::unique_ptr<Incoming<v1::PullResponse>> GrpcTransport::Pull(const std::string& address,

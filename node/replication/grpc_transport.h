@@ -1,4 +1,7 @@
-// The replication transport over gRPC: one channel per peer address, kept open.
+// The replication transport over gRPC: one channel per peer address, kept open. A
+// channel whose connection attempts failed waits a growing time (gRPC's reconnection
+// backoff, up to minutes) before trying again and fails calls at once meanwhile;
+// ResetBackoff ends that wait when the peer is known to be back.
 #ifndef PACTO_NODE_REPLICATION_GRPC_TRANSPORT_H_
 #define PACTO_NODE_REPLICATION_GRPC_TRANSPORT_H_
 
@@ -31,12 +34,14 @@ class GrpcTransport : public Transport {
   std::unique_ptr<Incoming<v1::SnapshotChunk>> Snapshot(
       const std::string& address, const v1::SnapshotRequest& request) override;
   absl::Status Notify(const std::string& address, const v1::NotifyRequest& request) override;
+  void ResetBackoff(const std::string& address) override;
 
  private:
   v1::Replication::Stub* StubFor(const std::string& address);
 
   const Options options_;
   absl::Mutex mu_;
+  std::map<std::string, std::shared_ptr<grpc::Channel>> channels_ ABSL_GUARDED_BY(mu_);
   std::map<std::string, std::unique_ptr<v1::Replication::Stub>> stubs_ ABSL_GUARDED_BY(mu_);
 };
 

@@ -76,6 +76,9 @@ void Syncer::Stop() {
 }
 
 void Syncer::RequestPull(const std::string& address) {
+  // Asked for by a peer that just reached this node: it is back, whatever the last
+  // attempts to reach it said.
+  transport_->ResetBackoff(address);
   absl::MutexLock lock(&mu_);
   if (stopping_ || running_.count(address) ||
       std::find(ready_.begin(), ready_.end(), address) != ready_.end()) {
@@ -209,6 +212,7 @@ std::vector<std::pair<std::string, absl::Status>> Syncer::SyncNow() {
       if (stopping_) break;
       running_.insert(address);
     }
+    transport_->ResetBackoff(address);  // asked for now: not after a reconnection backoff
     absl::Status status = RunSession(address);
     {
       absl::MutexLock lock(&mu_);

@@ -33,6 +33,10 @@ class Transport {
   virtual std::unique_ptr<Incoming<v1::SnapshotChunk>> Snapshot(
       const std::string& address, const v1::SnapshotRequest& request) = 0;
   virtual absl::Status Notify(const std::string& address, const v1::NotifyRequest& request) = 0;
+  // The peer at `address` is reachable now (it called this node, or an operator asked
+  // for a sync): the next call must try it at once, not wait out a reconnection
+  // backoff left from while it was unreachable. Transports without one ignore this.
+  virtual void ResetBackoff(const std::string& address) { (void)address; }
 };
 
 }  // namespace pacto

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs the benchmarks against a Release build and prints their tables (Markdown, as
-# the README records them). Not part of tests/run.sh.
+# docs/BENCHMARKS.md records them). Not part of tests/run.sh.
 #   tests/bench/run.sh [--rows N] [--seconds S]
 set -euo pipefail
 cd "$(dirname "$0")/../.."

@@ -1007,5 +1007,38 @@ TEST_F(NoOpSyncTest, CostsAFewBytesWhateverTheFederationSize) {
       << " B with 6 that both sides know";
 }
 
+// A peer back from an outage is reached at once when an operator asks for a sync, and
+// shows as ok, instead of after the backoff its failed attempts built up (gRPC's
+// reconnection backoff made every attempt fail at once meanwhile: the quickstart
+// showed La Paz's Santa Cruz peer failing for ~30 s after its partition healed).
+TEST_F(ReplicationTest, APeerBackFromAnOutageIsSyncedAtOnceWhenAsked) {
+  Site* bo = AddSite("bo", "BO", {});
+  Site* lpz = AddSite("lpz", "LPZ", {.seeds = {bo}});
+  AddRegions(bo);
+  ASSERT_TRUE(AwaitConverged({bo, lpz}));
+  ASSERT_TRUE(AwaitPeersOk(bo, {lpz}));
+
+  // La Paz goes away long enough for the national node to fail to reach it four
+  // times in a row (its retries back off: 1 s, 2 s, 4 s).
+  lpz->node->Kill();
+  ASSERT_TRUE(Eventually([&] {
+    v1::PeersResponse peers;
+    if (!TryJson(bo, {"node", "peers"}, &peers)) return false;
+    for (const v1::PeerStatus& p : peers.peers()) {
+      if (p.address() == lpz->advertised()) return p.failures() >= 4;
+    }
+    return false;
+  }));
+
+  Launch(lpz);
+  ASSERT_TRUE(Eventually([&] { return Cli(lpz, {"node", "status"}).exit_code == 0; }));
+  const std::map<std::string, bool> synced = SyncNow(bo);
+  EXPECT_EQ(synced, (std::map<std::string, bool>{{lpz->advertised(), true}}));
+  v1::PeersResponse peers = Json<v1::PeersResponse>(bo, {"node", "peers"});
+  ASSERT_EQ(peers.peers_size(), 1);
+  EXPECT_EQ(peers.peers(0).state(), "ok");
+  EXPECT_EQ(peers.peers(0).failures(), 0u);
+}
+
 }  // namespace
 }  // namespace pacto
