@@ -8,9 +8,9 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
-#include "client/lib/grpc_status.h"
 #include "client/lib/handshake_hint.h"
 #include "client/lib/read_file.h"
+#include "client/lib/status_from_grpc.h"
 #include "client/lib/utf8_fields.h"
 #include "common/status_macros.h"
 

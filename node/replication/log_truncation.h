@@ -14,7 +14,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
-#include "node/replica/replica.h"
+#include "node/registry/replica.h"
 #include "node/store/version_vector.h"
 
 namespace pacto {

@@ -12,7 +12,7 @@
 #include <string>
 
 #include "absl/status/statusor.h"
-#include "node/replica/replica.h"
+#include "node/registry/replica.h"
 #include "node/replication/peer_directory.h"
 #include "node/replication/rejection_counts.h"
 #include "node/replication/transport.h"

@@ -19,7 +19,7 @@
 #include "absl/status/status.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
-#include "node/replica/replica.h"
+#include "node/registry/replica.h"
 #include "node/replication/peer_directory.h"
 #include "node/replication/pull_session.h"
 #include "node/replication/rejection_counts.h"

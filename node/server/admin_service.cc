@@ -2,7 +2,7 @@
 
 #include "node/admin/audit.h"
 #include "node/security/method_rules.h"
-#include "node/server/grpc_status.h"
+#include "node/server/status_to_grpc.h"
 
 namespace pacto {
 

@@ -3,7 +3,7 @@
 #include <thread>
 
 #include "node/registry/export.h"
-#include "node/server/grpc_status.h"
+#include "node/server/status_to_grpc.h"
 
 namespace pacto {
 

@@ -3,7 +3,7 @@
 #include <algorithm>
 
 #include "absl/strings/str_cat.h"
-#include "node/server/grpc_status.h"
+#include "node/server/status_to_grpc.h"
 
 namespace pacto {
 

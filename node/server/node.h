@@ -11,9 +11,12 @@
 #include <string>
 
 #include "absl/status/statusor.h"
+#include "node/domain/national_id.h"
 #include "pacto/v1/config.pb.h"
 
 namespace pacto {
+
+class AdminService;
 
 class Node {
  public:
@@ -42,9 +45,24 @@ class Node {
 
  private:
   struct Parts;
+  struct DataDirPlan;
   explicit Node(std::unique_ptr<Parts> parts);
+
+  // The steps of Start, in order.
+  // The node's config and security settings; with TLS, its id and region from its
+  // certificate.
+  static absl::Status LoadIdentity(const v1::NodeConfig& flags, Parts& parts);
+  // The federation key, the backup root, and a restore into the data dir if asked.
+  static absl::StatusOr<DataDirPlan> PrepareDataDir(Parts& parts);
+  static absl::Status OpenReplica(Parts& parts, FederationKey key);
+  // The call guard, the node's event log, backups and token revocations.
+  static absl::Status OpenAdministration(Parts& parts, DataDirPlan plan);
+  static absl::Status BuildServices(Parts& parts);
+  static std::unique_ptr<AdminService> MakeAdminService(Parts& parts);
+  static absl::Status StartGrpc(Parts& parts);
   // Builds peers, transport, endpoint and syncer once the gRPC port is bound.
   static absl::Status StartReplication(Parts& parts, int bound_port);
+  static absl::Status StartHttp(Parts& parts);
   std::unique_ptr<Parts> parts_;
 };
 

@@ -2,9 +2,9 @@
 
 #include "node/security/method_rules.h"
 #include "node/server/export_reactor.h"
-#include "node/server/grpc_status.h"
 #include "node/server/import_reactor.h"
 #include "node/server/refused_reactor.h"
+#include "node/server/status_to_grpc.h"
 
 namespace pacto {
 namespace {

@@ -9,7 +9,7 @@
 #include "node/reports/tree.h"
 #include "node/reports/vacancies.h"
 #include "node/security/method_rules.h"
-#include "node/server/grpc_status.h"
+#include "node/server/status_to_grpc.h"
 
 namespace pacto {
 namespace {

@@ -26,7 +26,7 @@
 #include "absl/synchronization/mutex.h"
 #include "node/domain/levels.h"
 #include "node/registry/export.h"
-#include "node/replica/replica.h"
+#include "node/registry/replica.h"
 #include "node/reports/regions.h"
 #include "node/reports/report_context.h"
 #include "node/reports/summary.h"

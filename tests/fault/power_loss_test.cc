@@ -11,7 +11,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
 #include "gtest/gtest.h"
-#include "node/replica/replica.h"
+#include "node/registry/replica.h"
 #include "node/store/committed_state.h"
 #include "node/store/digest.h"
 #include "node/store/keys.h"

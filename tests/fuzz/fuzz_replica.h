@@ -23,7 +23,7 @@
 
 #include "absl/status/status.h"
 #include "node/base/clock.h"
-#include "node/replica/replica.h"
+#include "node/registry/replica.h"
 #include "rocksdb/env.h"
 
 namespace pacto {

@@ -19,7 +19,7 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "node/base/clock.h"
-#include "node/replica/replica.h"
+#include "node/registry/replica.h"
 #include "node/replication/endpoint.h"
 #include "node/replication/peer_directory.h"
 #include "node/store/committed_state.h"

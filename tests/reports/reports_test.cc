@@ -26,7 +26,7 @@
 #include "node/base/clock.h"
 #include "node/base/hlc.h"
 #include "node/registry/registry.h"
-#include "node/replica/replica.h"
+#include "node/registry/replica.h"
 #include "node/replication/endpoint.h"
 #include "node/replication/peer_directory.h"
 #include "node/replication/pull_session.h"

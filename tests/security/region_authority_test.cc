@@ -16,7 +16,7 @@
 #include "httplib.h"
 #include "node/admin/revocations.h"
 #include "node/registry/registry.h"
-#include "node/replica/replica.h"
+#include "node/registry/replica.h"
 #include "node/replication/batch_apply.h"
 #include "node/replication/endpoint.h"
 #include "node/replication/log_shipper.h"

@@ -1,6 +1,6 @@
 // absl::Status → grpc::Status, once, at the RPC edge. The codes are the same numbers.
-#ifndef PACTO_NODE_SERVER_GRPC_STATUS_H_
-#define PACTO_NODE_SERVER_GRPC_STATUS_H_
+#ifndef PACTO_NODE_SERVER_STATUS_TO_GRPC_H_
+#define PACTO_NODE_SERVER_STATUS_TO_GRPC_H_
 
 #include <string>
 
@@ -16,4 +16,4 @@ inline grpc::Status ToGrpc(const absl::Status& s) {
 
 }  // namespace pacto
 
-#endif  // PACTO_NODE_SERVER_GRPC_STATUS_H_
+#endif  // PACTO_NODE_SERVER_STATUS_TO_GRPC_H_

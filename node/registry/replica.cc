@@ -1,4 +1,4 @@
-#include "node/replica/replica.h"
+#include "node/registry/replica.h"
 
 #include "common/status_macros.h"
 #include "node/base/log.h"

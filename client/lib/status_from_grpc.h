@@ -1,7 +1,7 @@
 // The one conversion from grpc::Status to absl::Status. Abseil's status codes are
 // gRPC's codes, so the code carries over unchanged and the message is kept as it is.
-#ifndef PACTO_CLIENT_LIB_GRPC_STATUS_H_
-#define PACTO_CLIENT_LIB_GRPC_STATUS_H_
+#ifndef PACTO_CLIENT_LIB_STATUS_FROM_GRPC_H_
+#define PACTO_CLIENT_LIB_STATUS_FROM_GRPC_H_
 
 #include <grpcpp/support/status.h>
 
@@ -15,4 +15,4 @@ absl::Status FromGrpcStatus(const grpc::Status& status);
 
 }  // namespace pacto
 
-#endif  // PACTO_CLIENT_LIB_GRPC_STATUS_H_
+#endif  // PACTO_CLIENT_LIB_STATUS_FROM_GRPC_H_

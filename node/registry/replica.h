@@ -3,8 +3,8 @@
 // daemon runs one (node/server/node.h); tests run several in one process.
 //
 // Thread-safe once open; Close() must not race with calls.
-#ifndef PACTO_NODE_REPLICA_REPLICA_H_
-#define PACTO_NODE_REPLICA_REPLICA_H_
+#ifndef PACTO_NODE_REGISTRY_REPLICA_H_
+#define PACTO_NODE_REGISTRY_REPLICA_H_
 
 #include <memory>
 #include <string>
@@ -70,4 +70,4 @@ class Replica {
 
 }  // namespace pacto
 
-#endif  // PACTO_NODE_REPLICA_REPLICA_H_
+#endif  // PACTO_NODE_REGISTRY_REPLICA_H_

@@ -1,4 +1,4 @@
-#include "client/lib/grpc_status.h"
+#include "client/lib/status_from_grpc.h"
 
 namespace pacto {
 
