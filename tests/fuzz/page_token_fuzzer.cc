@@ -12,6 +12,7 @@
 #include <cstdlib>
 #include <string>
 
+#include "absl/strings/escaping.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "node/registry/pagination.h"
@@ -41,7 +42,9 @@ void ExpectRefused(const absl::StatusOr<std::string>& decoded, const std::string
          absl::StrCat(what, ": answered ", decoded.status().ToString()));
 }
 
-void CheckQueryBinding(const std::string& bytes) {
+void CheckQueryBinding(const std::string& input) {
+  // A request's strings are UTF-8 (the node parsed it): escape the raw input.
+  const std::string bytes = absl::CHexEscape(input);
   v1::ListChaptersRequest a;
   a.set_region(bytes);
   v1::ListChaptersRequest paged = a;
