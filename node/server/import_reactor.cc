@@ -3,7 +3,6 @@
 #include <algorithm>
 
 #include "absl/strings/str_cat.h"
-#include "node/server/status_to_grpc.h"
 
 namespace pacto {
 
@@ -38,25 +37,26 @@ void ImportReactor::OnReadDone(bool ok) {
   absl::Status still = ok ? guard_->Recheck(who_) : absl::OkStatus();
   if (!ok || !still.ok() || request_.rows_size() > kMaxRowsPerMessage) {
     bool finish;
-    absl::Status failure;
     {
       absl::MutexLock lock(&mu_);
-      if (!still.ok()) {
-        failure_ = still;
-      } else if (ok) {
+      if (ok) {
         // Stop reading, and end the call OK so that the counts of the rows already
-        // read reach the client (ImportMembersResponse.stopped).
+        // read reach the client (ImportMembersResponse.stopped): a token that expired
+        // or was revoked, or a message too large to take.
+        const absl::Status why = !still.ok()
+                                     ? still
+                                     : absl::InvalidArgumentError(absl::StrCat(
+                                           "rows: at most ", kMaxRowsPerMessage,
+                                           " rows per message, got ", request_.rows_size()));
         v1::RowError* stopped = response_->mutable_stopped();
-        stopped->set_line(request_.rows(0).line());
-        stopped->set_code(absl::StatusCodeToString(absl::StatusCode::kInvalidArgument));
-        stopped->set_message(absl::StrCat("rows: at most ", kMaxRowsPerMessage,
-                                          " rows per message, got ", request_.rows_size()));
+        stopped->set_line(request_.rows_size() > 0 ? request_.rows(0).line() : 0);
+        stopped->set_code(absl::StatusCodeToString(why.code()));
+        stopped->set_message(std::string(why.message()));
       }
       reads_done_ = true;
       finish = ReadyToFinishLocked();
-      failure = failure_;
     }
-    if (finish) Finish(ToGrpc(failure));
+    if (finish) Finish(grpc::Status::OK);
     return;
   }
   std::vector<v1::ImportRow> rows(std::make_move_iterator(request_.mutable_rows()->begin()),
@@ -87,7 +87,6 @@ void ImportReactor::BatchDone(v1::ImportMembersResponse* partial, std::vector<ui
   std::unique_ptr<v1::ImportMembersResponse> owned(partial);
   bool read_now = false;
   bool finish = false;
-  absl::Status failure;
   {
     absl::MutexLock lock(&mu_);
     if (status.ok()) {
@@ -111,10 +110,9 @@ void ImportReactor::BatchDone(v1::ImportMembersResponse* partial, std::vector<ui
       read_now = true;
     }
     finish = ReadyToFinishLocked();
-    failure = failure_;
   }
   if (read_now) StartRead(&request_);
-  if (finish) Finish(ToGrpc(failure));
+  if (finish) Finish(grpc::Status::OK);
 }
 
 bool ImportReactor::ReadyToFinishLocked() {

@@ -8,8 +8,8 @@
 // stops the reading, and the call still ends OK with the counts of every row read and
 // `stopped` saying why, so the client always learns how many rows landed. Before each
 // message's rows the caller's token is checked again (CallGuard::Recheck): once it
-// has expired or been revoked no further row is taken and the call ends with
-// UNAUTHENTICATED.
+// has expired or been revoked no further row is taken, and `stopped` says
+// UNAUTHENTICATED with the reason.
 //
 // Owns itself: deleted by gRPC in OnDone.
 #ifndef PACTO_NODE_SERVER_IMPORT_REACTOR_H_
@@ -62,8 +62,6 @@ class ImportReactor final : public grpc::ServerReadReactor<v1::ImportMembersRequ
   bool read_waiting_ ABSL_GUARDED_BY(mu_) = false;  // a read is due once a batch ends
   bool reads_done_ ABSL_GUARDED_BY(mu_) = false;
   bool finished_ ABSL_GUARDED_BY(mu_) = false;
-  // Why the call ends with an error: the caller's token expired or was revoked.
-  absl::Status failure_ ABSL_GUARDED_BY(mu_);
 };
 
 }  // namespace pacto
