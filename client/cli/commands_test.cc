@@ -44,14 +44,18 @@ TEST(CommandsTest, UsageMatchesTheSpec) {
       EXPECT_FALSE(BoolFlags().count(flag)) << spec.name;
     }
     for (const std::string& flag : spec.optional_flags) {
-      EXPECT_THAT(usage, HasSubstr("[--" + flag)) << spec.name << " --" << flag;
+      // "[--flag ...]", or "OPERAND|--flag ..." for a flag given instead of an
+      // optional last operand.
+      EXPECT_THAT(usage, testing::AnyOf(HasSubstr("[--" + flag), HasSubstr("|--" + flag)))
+          << spec.name << " --" << flag;
       EXPECT_FALSE(GlobalFlags().count(flag)) << spec.name << " --" << flag;
     }
     for (const std::string& flag : spec.any_of_flags) {
       EXPECT_THAT(spec.optional_flags, testing::Contains(flag)) << spec.name;
     }
-    for (const std::string& operand : spec.operands) {
-      EXPECT_THAT(usage, HasSubstr(" " + operand + " ")) << spec.name;
+    for (size_t i = 0; i < spec.operands.size(); ++i) {
+      const bool optional = spec.last_operand_optional && i + 1 == spec.operands.size();
+      EXPECT_THAT(usage, HasSubstr(" " + spec.operands[i] + (optional ? "|--" : " "))) << spec.name;
     }
   }
 }
