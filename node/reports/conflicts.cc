@@ -47,6 +47,98 @@ absl::Status AddVersions(const v1::RecordState& state, v1::RecordType type, v1::
   return absl::OkStatus();
 }
 
+// One page of the report: records with concurrent versions first, then people
+// active twice in one chapter. Where the page ends is remembered as "v" + index key or
+// "s" + index key (the page token's content).
+class ConflictPage {
+ public:
+  ConflictPage(const ReadView& view, int page_size, v1::ConflictsResponse* response)
+      : view_(view), page_size_(page_size), response_(response) {}
+
+  bool full() const { return full_; }
+  const std::string& last() const { return last_; }
+
+  // Records of the conflict index after index key `from`.
+  absl::Status ConcurrentVersions(const std::string& from) {
+    return view_.ScanChecked(
+        view_.db().indexes(), IndexPrefix(IndexKind::kConflicts, ""), from,
+        [&](absl::string_view record_key, absl::string_view) -> absl::StatusOr<bool> {
+          if (response_->conflicts_size() == page_size_) {
+            full_ = true;
+            return false;
+          }
+          v1::RecordType type;
+          std::string id;
+          if (!ParseRecordKey(record_key, &type, &id)) return true;
+          v1::RecordState state;
+          PACTO_ASSIGN_OR_RETURN(bool found, ReadState(view_, type, id, &state));
+          if (!found || !HasConflict(state)) return true;
+          v1::Conflict* conflict = response_->add_conflicts();
+          conflict->set_kind("concurrent_versions");
+          conflict->set_record_type(RecordNoun(type));
+          conflict->set_record_id(id);
+          conflict->set_detail(absl::StrCat(state.versions_size(), " concurrent versions"));
+          PACTO_RETURN_IF_ERROR(AddVersions(state, type, conflict));
+          last_ = absl::StrCat("v", record_key);
+          return true;
+        });
+  }
+
+  // People of the multi-member index after `from` with two active memberships of one
+  // chapter. A person's conflicts stay on one page: the token names the last person.
+  absl::Status ActiveTwiceInChapter(const std::string& from) {
+    return view_.ScanChecked(
+        view_.db().indexes(), IndexPrefix(IndexKind::kMultiMembers, ""), from,
+        [&](absl::string_view person, absl::string_view) -> absl::StatusOr<bool> {
+          if (response_->conflicts_size() >= page_size_) {
+            full_ = true;
+            return false;
+          }
+          PACTO_ASSIGN_OR_RETURN(auto by_chapter, ActiveMembershipsByChapter(person));
+          int twice = 0;
+          for (const auto& [chapter, memberships] : by_chapter) twice += memberships.size() >= 2;
+          if (twice > 0 && response_->conflicts_size() > 0 &&
+              response_->conflicts_size() + twice > page_size_) {
+            full_ = true;
+            return false;
+          }
+          for (const auto& [chapter, memberships] : by_chapter) {
+            if (memberships.size() < 2) continue;
+            v1::Conflict* conflict = response_->add_conflicts();
+            conflict->set_kind("active_twice_in_chapter");
+            conflict->set_record_type("person");
+            conflict->set_record_id(std::string(person));
+            conflict->set_detail(absl::StrCat(memberships.size(), " active memberships in ",
+                                              chapter, ": ", absl::StrJoin(memberships, ", "),
+                                              "; end all but one"));
+          }
+          last_ = absl::StrCat("s", person);
+          return true;
+        });
+  }
+
+ private:
+  absl::StatusOr<std::map<std::string, std::vector<std::string>>> ActiveMembershipsByChapter(
+      absl::string_view person) const {
+    std::map<std::string, std::vector<std::string>> by_chapter;
+    PACTO_RETURN_IF_ERROR(
+        view_.Scan(view_.db().indexes(), IndexPrefix(IndexKind::kMembersByPerson, person), "",
+                   [&](absl::string_view membership, absl::string_view value) {
+                     if (!value.empty() && value[0] == kActiveMark) {
+                       by_chapter[std::string(value.substr(1))].emplace_back(membership);
+                     }
+                     return true;
+                   }));
+    return by_chapter;
+  }
+
+  const ReadView& view_;
+  const int page_size_;
+  v1::ConflictsResponse* const response_;
+  bool full_ = false;
+  std::string last_;
+};
+
 }  // namespace
 
 absl::StatusOr<v1::ConflictsResponse> BuildConflicts(const ReportContext& ctx,
@@ -67,86 +159,15 @@ absl::StatusOr<v1::ConflictsResponse> BuildConflicts(const ReportContext& ctx,
   v1::ConflictsResponse response;
   PACTO_ASSIGN_OR_RETURN(*response.mutable_header(), BuildHeader(ctx, view, request.stale_after()));
   response.set_as_of_node(db.node_id());
-  absl::Status inner;
-  std::string last;
-  bool full = false;
-
-  // A page token is "v" + index key (concurrent versions) or "s" + index key (semantic).
-  const std::string versions_prefix = IndexPrefix(IndexKind::kConflicts, "");
+  ConflictPage page(view, page_size, &response);
   if (after.empty() || after[0] == 'v') {
-    const std::string from = after.empty() ? "" : after.substr(1);
-    PACTO_RETURN_IF_ERROR(view.Scan(
-        db.indexes(), versions_prefix, from, [&](absl::string_view record_key, absl::string_view) {
-          if (response.conflicts_size() == page_size) {
-            full = true;
-            return false;
-          }
-          v1::RecordType type;
-          std::string id;
-          if (!ParseRecordKey(record_key, &type, &id)) return true;
-          v1::RecordState state;
-          absl::StatusOr<bool> found = ReadState(view, type, id, &state);
-          if (!found.ok()) {
-            inner = found.status();
-            return false;
-          }
-          if (!*found || !HasConflict(state)) return true;
-          v1::Conflict* conflict = response.add_conflicts();
-          conflict->set_kind("concurrent_versions");
-          conflict->set_record_type(RecordNoun(type));
-          conflict->set_record_id(id);
-          conflict->set_detail(absl::StrCat(state.versions_size(), " concurrent versions"));
-          inner = AddVersions(state, type, conflict);
-          last = absl::StrCat("v", record_key);
-          return inner.ok();
-        }));
-    PACTO_RETURN_IF_ERROR(inner);
+    PACTO_RETURN_IF_ERROR(page.ConcurrentVersions(after.empty() ? "" : after.substr(1)));
     after.clear();
   }
-
-  // People active twice in one chapter.
-  const std::string multi_prefix = IndexPrefix(IndexKind::kMultiMembers, "");
-  if (!full) {
-    const std::string from = after.empty() ? "" : after.substr(1);
-    PACTO_RETURN_IF_ERROR(view.Scan(
-        db.indexes(), multi_prefix, from, [&](absl::string_view person, absl::string_view) {
-          if (response.conflicts_size() >= page_size) {
-            full = true;
-            return false;
-          }
-          std::map<std::string, std::vector<std::string>> by_chapter;
-          inner = view.Scan(db.indexes(), IndexPrefix(IndexKind::kMembersByPerson, person), "",
-                            [&](absl::string_view membership, absl::string_view value) {
-                              if (!value.empty() && value[0] == kActiveMark) {
-                                by_chapter[std::string(value.substr(1))].emplace_back(membership);
-                              }
-                              return true;
-                            });
-          if (!inner.ok()) return false;
-          int twice = 0;
-          for (const auto& [chapter, memberships] : by_chapter) twice += memberships.size() >= 2;
-          // A person's conflicts stay on one page: the token names the last person.
-          if (twice > 0 && response.conflicts_size() > 0 &&
-              response.conflicts_size() + twice > page_size) {
-            full = true;
-            return false;
-          }
-          for (const auto& [chapter, memberships] : by_chapter) {
-            if (memberships.size() < 2) continue;
-            v1::Conflict* conflict = response.add_conflicts();
-            conflict->set_kind("active_twice_in_chapter");
-            conflict->set_record_type("person");
-            conflict->set_record_id(std::string(person));
-            conflict->set_detail(absl::StrCat(memberships.size(), " active memberships in ",
-                                              chapter, ": ", absl::StrJoin(memberships, ", "),
-                                              "; end all but one"));
-          }
-          last = absl::StrCat("s", person);
-          return true;
-        }));
-    PACTO_RETURN_IF_ERROR(inner);
+  if (!page.full()) {
+    PACTO_RETURN_IF_ERROR(page.ActiveTwiceInChapter(after.empty() ? "" : after.substr(1)));
   }
-  if (full) response.set_next_page_token(tokens.Encode(query, last));
+  if (page.full()) response.set_next_page_token(tokens.Encode(query, page.last()));
   return response;
 }
 
