@@ -228,12 +228,13 @@ absl::StatusOr<std::string> RestoreSource(const std::string& from, const std::st
   return target.path();
 }
 
-absl::StatusOr<RestoreReport> RestoreBackup(const std::string& backup_dir_in,
-                                            const std::string& data_dir_in,
-                                            const std::string& encryption_key,
-                                            const std::string& new_node_id) {
-  const std::string backup_dir(absl::StripSuffix(backup_dir_in, "/"));
-  const std::string data_dir(absl::StripSuffix(data_dir_in, "/"));
+namespace {
+
+// Refuses, before anything is read: a dir without a backup, a data dir that is not
+// empty, an encrypted backup without its key or with another. True when the backup is
+// encrypted.
+absl::StatusOr<bool> CheckRestoreIsSafe(const std::string& backup_dir, const std::string& data_dir,
+                                        const std::string& encryption_key) {
   if (!Exists(absl::StrCat(backup_dir, "/", kBackupMetaDir))) {
     return absl::NotFoundError(
         absl::StrCat("--restore-from: ", backup_dir, " holds no backup (no meta/ directory)"));
@@ -247,29 +248,26 @@ absl::StatusOr<RestoreReport> RestoreBackup(const std::string& backup_dir_in,
   // An encrypted backup needs its key; a plaintext one may be restored into an
   // encrypted data dir (that is how a node starts encrypting its data).
   const bool backup_encrypted = Exists(absl::StrCat(backup_dir, "/", kKeyCheckFile));
-  if (backup_encrypted) {
-    if (encryption_key.empty()) {
-      return absl::FailedPreconditionError(
-          absl::StrCat("--restore-from: backup ", backup_dir,
-                       " is encrypted; give its key with --encryption-key-file"));
-    }
-    if (absl::Status key = CheckDataDirKey(backup_dir, encryption_key, false); !key.ok()) {
-      return absl::PermissionDeniedError(
-          absl::StrCat("--restore-from: the encryption key does not match backup ", backup_dir,
-                       "; nothing was read or changed"));
-    }
+  if (!backup_encrypted) return false;
+  if (encryption_key.empty()) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("--restore-from: backup ", backup_dir,
+                     " is encrypted; give its key with --encryption-key-file"));
   }
-  BackupEnvs backup_envs = MakeEnvs(backup_encrypted ? encryption_key : "");
-  BackupEnvs data_envs = MakeEnvs(encryption_key);
+  if (absl::Status key = CheckDataDirKey(backup_dir, encryption_key, false); !key.ok()) {
+    return absl::PermissionDeniedError(
+        absl::StrCat("--restore-from: the encryption key does not match backup ", backup_dir,
+                     "; nothing was read or changed"));
+  }
+  return true;
+}
 
-  rocksdb::BackupEngineReadOnly* raw = nullptr;
-  PACTO_RETURN_IF_ERROR(
-      FromIo(rocksdb::BackupEngineReadOnly::Open(
-                 rocksdb::BackupEngineOptions(backup_dir, backup_envs.env), data_envs.env, &raw),
-             "--restore-from: opening " + backup_dir));
-  std::unique_ptr<rocksdb::BackupEngineReadOnly> engine(raw);
+// The newest intact backup of `engine`'s dir, and the ids the restore will use.
+absl::StatusOr<RestoreReport> ChooseBackup(rocksdb::BackupEngineReadOnly& engine,
+                                           const std::string& backup_dir,
+                                           const std::string& new_node_id) {
   std::vector<rocksdb::BackupInfo> backups;
-  engine->GetBackupInfo(&backups);
+  engine.GetBackupInfo(&backups);
   if (backups.empty()) {
     return absl::NotFoundError(
         absl::StrCat("--restore-from: ", backup_dir, " holds no intact backup"));
@@ -288,6 +286,58 @@ absl::StatusOr<RestoreReport> RestoreBackup(const std::string& backup_dir_in,
         "'; a restored node takes a new node id (the original may be alive, and two nodes "
         "numbering writes as one make replicas diverge). Give another --node-id, or none"));
   }
+  return report;
+}
+
+// Gives the restored data dir at `staging` the node id of `report` (backup.h says why).
+absl::Status RenameRestoredNode(const std::string& staging, const std::string& encryption_key,
+                                RestoreReport* report) {
+  DatabaseOptions options;
+  options.path = staging;
+  options.encryption_key = encryption_key;
+  options.write_buffer_bytes = 16 << 20;
+  options.block_cache_bytes = 8 << 20;
+  PACTO_ASSIGN_OR_RETURN(std::unique_ptr<Database> db, Database::Open(options));
+  if (report->original_node_id.empty()) report->original_node_id = db->node_id();
+  if (db->node_id() == report->node_id) {
+    return absl::FailedPreconditionError(absl::StrCat("--restore-from: the backup holds node '",
+                                                      db->node_id(), "'; give another --node-id"));
+  }
+  std::string stored;
+  PACTO_RETURN_IF_ERROR(FromRocks(db->db()->Get(rocksdb::ReadOptions(), kIdentityKey, &stored),
+                                  "reading the restored identity"));
+  v1::DataDirIdentity identity;
+  if (!identity.ParseFromString(stored)) {
+    return absl::DataLossError("--restore-from: the backup's identity record is unreadable");
+  }
+  identity.set_node_id(report->node_id);
+  identity.set_created(absl::FormatTime(absl::RFC3339_sec, absl::Now(), absl::UTCTimeZone()));
+  rocksdb::WriteOptions sync;
+  sync.sync = true;
+  PACTO_RETURN_IF_ERROR(FromRocks(db->db()->Put(sync, kIdentityKey, identity.SerializeAsString()),
+                                  "writing the restored identity"));
+  return db->Flush();
+}
+
+}  // namespace
+
+absl::StatusOr<RestoreReport> RestoreBackup(const std::string& backup_dir_in,
+                                            const std::string& data_dir_in,
+                                            const std::string& encryption_key,
+                                            const std::string& new_node_id) {
+  const std::string backup_dir(absl::StripSuffix(backup_dir_in, "/"));
+  const std::string data_dir(absl::StripSuffix(data_dir_in, "/"));
+  PACTO_ASSIGN_OR_RETURN(const bool backup_encrypted,
+                         CheckRestoreIsSafe(backup_dir, data_dir, encryption_key));
+  BackupEnvs backup_envs = MakeEnvs(backup_encrypted ? encryption_key : "");
+  BackupEnvs data_envs = MakeEnvs(encryption_key);
+  rocksdb::BackupEngineReadOnly* raw = nullptr;
+  PACTO_RETURN_IF_ERROR(
+      FromIo(rocksdb::BackupEngineReadOnly::Open(
+                 rocksdb::BackupEngineOptions(backup_dir, backup_envs.env), data_envs.env, &raw),
+             "--restore-from: opening " + backup_dir));
+  std::unique_ptr<rocksdb::BackupEngineReadOnly> engine(raw);
+  PACTO_ASSIGN_OR_RETURN(RestoreReport report, ChooseBackup(*engine, backup_dir, new_node_id));
 
   // Restore beside the target and rename it into place: a failed restore leaves
   // nothing half-made where the node would start from.
@@ -295,39 +345,12 @@ absl::StatusOr<RestoreReport> RestoreBackup(const std::string& backup_dir_in,
   std::error_code ec;
   fs::remove_all(staging, ec);
   PACTO_RETURN_IF_ERROR(FromIo(
-      engine->RestoreDBFromBackup(rocksdb::RestoreOptions(), newest.backup_id, staging, staging),
-      absl::StrCat("--restore-from: restoring backup ", newest.backup_id)));
+      engine->RestoreDBFromBackup(rocksdb::RestoreOptions(), report.backup_id, staging, staging),
+      absl::StrCat("--restore-from: restoring backup ", report.backup_id)));
   engine.reset();
   // After the restore, which empties its target first: the key marker of the new dir.
   PACTO_RETURN_IF_ERROR(CheckDataDirKey(staging, encryption_key, /*dir_is_new=*/true));
-
-  {
-    DatabaseOptions options;
-    options.path = staging;
-    options.encryption_key = encryption_key;
-    options.write_buffer_bytes = 16 << 20;
-    options.block_cache_bytes = 8 << 20;
-    PACTO_ASSIGN_OR_RETURN(std::unique_ptr<Database> db, Database::Open(options));
-    if (report.original_node_id.empty()) report.original_node_id = db->node_id();
-    if (db->node_id() == report.node_id) {
-      return absl::FailedPreconditionError(absl::StrCat(
-          "--restore-from: the backup holds node '", db->node_id(), "'; give another --node-id"));
-    }
-    std::string stored;
-    PACTO_RETURN_IF_ERROR(FromRocks(db->db()->Get(rocksdb::ReadOptions(), kIdentityKey, &stored),
-                                    "reading the restored identity"));
-    v1::DataDirIdentity identity;
-    if (!identity.ParseFromString(stored)) {
-      return absl::DataLossError("--restore-from: the backup's identity record is unreadable");
-    }
-    identity.set_node_id(report.node_id);
-    identity.set_created(absl::FormatTime(absl::RFC3339_sec, absl::Now(), absl::UTCTimeZone()));
-    rocksdb::WriteOptions sync;
-    sync.sync = true;
-    PACTO_RETURN_IF_ERROR(FromRocks(db->db()->Put(sync, kIdentityKey, identity.SerializeAsString()),
-                                    "writing the restored identity"));
-    PACTO_RETURN_IF_ERROR(db->Flush());
-  }
+  PACTO_RETURN_IF_ERROR(RenameRestoredNode(staging, encryption_key, &report));
 
   if (Exists(data_dir)) fs::remove(data_dir, ec);  // empty, checked above
   fs::rename(staging, data_dir, ec);
