@@ -37,16 +37,14 @@ absl::StatusOr<TruncationResult> TruncateLog(Replica& replica,
         // Signed entries that still wrote a version held here: kept aside as that
         // version's evidence, which snapshots carry (entry_evidence.h).
         std::vector<v1::Entry> evidence;
-        absl::Status bad;
         result.oldest_position = log_next;
-        PACTO_RETURN_IF_ERROR(ctx.txn().Scan(
+        PACTO_RETURN_IF_ERROR(ctx.txn().ScanChecked(
             db->log(), std::string(kLogEntryPrefix),
-            [&](absl::string_view key, absl::string_view value) {
+            [&](absl::string_view key, absl::string_view value) -> absl::StatusOr<bool> {
               const uint64_t position = GetBigEndian64(key.substr(1));
               v1::Entry entry;
               if (!entry.ParseFromArray(value.data(), static_cast<int>(value.size()))) {
-                bad = absl::DataLossError("malformed log entry");
-                return false;
+                return absl::DataLossError("malformed log entry");
               }
               bool everyone_has_it = !peer_vectors.empty();
               for (const VersionVector& vv : peer_vectors) {
@@ -61,7 +59,6 @@ absl::StatusOr<TruncationResult> TruncateLog(Replica& replica,
               if (!entry.signature().empty()) evidence.push_back(std::move(entry));
               return true;
             }));
-        PACTO_RETURN_IF_ERROR(bad);
         for (v1::Entry& entry : evidence) {
           PACTO_ASSIGN_OR_RETURN(bool backs, WroteAHeldVersion(ctx.txn(), entry));
           if (backs) KeepEvidence(ctx.txn(), std::move(entry));

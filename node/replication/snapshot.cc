@@ -18,6 +18,106 @@
 
 namespace pacto {
 
+namespace {
+
+// The certificates this node keeps, by origin (secure mode; none in development mode).
+absl::StatusOr<std::map<std::string, std::string>> KeptCertificates(const ReadView& view) {
+  std::map<std::string, std::string> certificates;
+  PACTO_RETURN_IF_ERROR(view.Scan(view.db().meta(), kOriginCertPrefix, "",
+                                  [&](absl::string_view origin, absl::string_view pem) {
+                                    certificates.emplace(std::string(origin), std::string(pem));
+                                    return true;
+                                  }));
+  return certificates;
+}
+
+// Streams every record of a view, in key order, in chunks of about `chunk_bytes`.
+class SnapshotShipper {
+ public:
+  using Emit = std::function<bool(const v1::SnapshotChunk&)>;
+
+  // A version of a certified origin (in `certificates`) goes out with the entry that
+  // wrote it; with no certificates this costs nothing.
+  SnapshotShipper(const ReadView& view, std::map<std::string, std::string> certificates,
+                  size_t chunk_bytes, const Emit& emit, uint64_t* records_sent)
+      : view_(view),
+        certificates_(std::move(certificates)),
+        chunk_bytes_(chunk_bytes),
+        emit_(emit),
+        records_sent_(records_sent) {}
+
+  // `vv` (what the view covers) goes out with the first chunk.
+  absl::Status Run(const VersionVector& vv) {
+    vv.ToProto(chunk_.mutable_version_vector());
+    chunk_.set_first(true);
+    PACTO_RETURN_IF_ERROR(view_.ScanChecked(
+        view_.db().records(), "", "",
+        [&](absl::string_view key, absl::string_view value) { return AddRecord(key, value); }));
+    chunk_.set_last(true);
+    return Send();
+  }
+
+ private:
+  absl::StatusOr<bool> AddRecord(absl::string_view key, absl::string_view value) {
+    v1::SnapshotRecord* record = chunk_.add_records();
+    v1::RecordType type;
+    std::string id;
+    if (!ParseRecordKey(key, &type, &id) ||
+        !record->mutable_state()->ParseFromArray(value.data(), static_cast<int>(value.size()))) {
+      return absl::DataLossError("malformed record while taking a snapshot");
+    }
+    record->set_type(type);
+    record->set_id(std::move(id));
+    if (!certificates_.empty()) PACTO_RETURN_IF_ERROR(AddEvidence(*record));
+    ++*records_sent_;
+    bytes_ += value.size() + key.size();
+    if (bytes_ < chunk_bytes_) return true;
+    PACTO_RETURN_IF_ERROR(Send());
+    evidence_in_chunk_.clear();
+    bytes_ = 0;
+    return true;
+  }
+
+  // Adds the entries that wrote `record`'s versions to the chunk, with their origins'
+  // certificates (once per snapshot).
+  absl::Status AddEvidence(const v1::SnapshotRecord& record) {
+    for (const v1::Version& version : record.state().versions()) {
+      auto certificate = certificates_.find(version.dot().origin());
+      if (certificate == certificates_.end() ||
+          !evidence_in_chunk_.emplace(version.dot().origin(), version.dot().seq()).second) {
+        continue;
+      }
+      PACTO_ASSIGN_OR_RETURN(std::optional<v1::Entry> entry, ReadEvidence(view_, version.dot()));
+      if (!entry.has_value()) continue;  // a secure receiver refuses the version
+      bytes_ += entry->ByteSizeLong();
+      *chunk_.add_evidence() = std::move(*entry);
+      if (certificates_sent_.insert(certificate->first).second) {
+        bytes_ += certificate->second.size();
+        chunk_.add_origin_certificates(certificate->second);
+      }
+    }
+    return absl::OkStatus();
+  }
+
+  absl::Status Send() {
+    if (!emit_(chunk_)) return absl::CancelledError("the receiver went away");
+    chunk_.Clear();
+    return absl::OkStatus();
+  }
+
+  const ReadView& view_;
+  const std::map<std::string, std::string> certificates_;
+  const size_t chunk_bytes_;
+  const Emit& emit_;
+  uint64_t* const records_sent_;
+  std::set<std::string> certificates_sent_;
+  std::set<std::pair<std::string, uint64_t>> evidence_in_chunk_;
+  v1::SnapshotChunk chunk_;
+  size_t bytes_ = 0;  // in chunk_
+};
+
+}  // namespace
+
 absl::Status ShipSnapshot(const Database& db, size_t chunk_bytes,
                           const std::function<bool(const v1::SnapshotChunk&)>& emit,
                           uint64_t* records_sent) {
@@ -26,77 +126,10 @@ absl::Status ShipSnapshot(const Database& db, size_t chunk_bytes,
   PACTO_ASSIGN_OR_RETURN(bool merging, MergingSnapshot(view));
   if (merging) return absl::UnavailableError(kMergingSnapshotMessage);
   PACTO_ASSIGN_OR_RETURN(CommittedState state, ReadCommittedState(view));
-  // Secure mode: the certificates this node keeps, by origin. A version of a certified
-  // origin goes out with the entry that wrote it; development mode keeps none and
-  // pays nothing for this.
-  std::map<std::string, std::string> certificates;
-  PACTO_RETURN_IF_ERROR(view.Scan(db.meta(), kOriginCertPrefix, "",
-                                  [&](absl::string_view origin, absl::string_view pem) {
-                                    certificates.emplace(std::string(origin), std::string(pem));
-                                    return true;
-                                  }));
-  std::set<std::string> certificates_sent;
-  std::set<std::pair<std::string, uint64_t>> evidence_in_chunk;
-  v1::SnapshotChunk chunk;
-  state.version_vector.ToProto(chunk.mutable_version_vector());
-  chunk.set_first(true);
-  size_t bytes = 0;
-  bool gone = false;
-  absl::Status bad;
+  PACTO_ASSIGN_OR_RETURN(auto certificates, KeptCertificates(view));
   *records_sent = 0;
-  // Adds the entries that wrote `record`'s versions to the chunk; false on a read error.
-  auto add_evidence = [&](const v1::SnapshotRecord& record) {
-    for (const v1::Version& version : record.state().versions()) {
-      auto certificate = certificates.find(version.dot().origin());
-      if (certificate == certificates.end() ||
-          !evidence_in_chunk.emplace(version.dot().origin(), version.dot().seq()).second) {
-        continue;
-      }
-      absl::StatusOr<std::optional<v1::Entry>> entry = ReadEvidence(view, version.dot());
-      if (!entry.ok()) {
-        bad = entry.status();
-        return false;
-      }
-      if (!entry->has_value()) continue;  // a secure receiver refuses the version
-      bytes += (*entry)->ByteSizeLong();
-      *chunk.add_evidence() = std::move(**entry);
-      if (certificates_sent.insert(certificate->first).second) {
-        bytes += certificate->second.size();
-        chunk.add_origin_certificates(certificate->second);
-      }
-    }
-    return true;
-  };
-  PACTO_RETURN_IF_ERROR(
-      view.Scan(db.records(), "", "", [&](absl::string_view key, absl::string_view value) {
-        v1::SnapshotRecord* record = chunk.add_records();
-        v1::RecordType type;
-        std::string id;
-        if (!ParseRecordKey(key, &type, &id) || !record->mutable_state()->ParseFromArray(
-                                                    value.data(), static_cast<int>(value.size()))) {
-          bad = absl::DataLossError("malformed record while taking a snapshot");
-          return false;
-        }
-        record->set_type(type);
-        record->set_id(std::move(id));
-        if (!certificates.empty() && !add_evidence(*record)) return false;
-        ++*records_sent;
-        bytes += value.size() + key.size();
-        if (bytes < chunk_bytes) return true;
-        if (!emit(chunk)) {
-          gone = true;
-          return false;
-        }
-        chunk.Clear();
-        evidence_in_chunk.clear();
-        bytes = 0;
-        return true;
-      }));
-  PACTO_RETURN_IF_ERROR(bad);
-  if (gone) return absl::CancelledError("the receiver went away");
-  chunk.set_last(true);
-  if (!emit(chunk)) return absl::CancelledError("the receiver went away");
-  return absl::OkStatus();
+  SnapshotShipper shipper(view, std::move(certificates), chunk_bytes, emit, records_sent);
+  return shipper.Run(state.version_vector);
 }
 
 namespace {
@@ -265,8 +298,7 @@ absl::Status SnapshotMerger::Check(const v1::SnapshotChunk& chunk) {
 }
 
 absl::Status SnapshotMerger::MergeChunk(const v1::SnapshotChunk& chunk) {
-  const VersionVector& remote_vv = remote_vv_;
-  std::map<std::string, const v1::SnapshotRecord*> theirs;
+  std::map<std::string, const v1::SnapshotRecord*> theirs;  // by record key
   for (const v1::SnapshotRecord& record : chunk.records()) {
     theirs[RecordKey(record.type(), record.id())] = &record;
   }
@@ -275,42 +307,11 @@ absl::Status SnapshotMerger::MergeChunk(const v1::SnapshotChunk& chunk) {
     PACTO_ASSIGN_OR_RETURN(region_checks, CheckEvidence(chunk));
   }
   const std::string end = chunk.last() || theirs.empty() ? "" : theirs.rbegin()->first + '\0';
-  const v1::RecordState empty;
   uint64_t merged = 0;
   std::optional<Rejection> refused;  // its reason is lost when the group rolls back
   absl::Status s = pipeline_->Execute(
       [&](WriteContext& ctx) -> absl::Status {
-        // Merges one record now, or holds it back when the merge would end it here.
-        auto merge = [&](v1::RecordType type, const std::string& id,
-                         const v1::RecordState& remote) -> absl::Status {
-          v1::RecordState local;
-          PACTO_ASSIGN_OR_RETURN(bool existed, ReadState(ctx.txn(), type, id, &local));
-          if (existed && IsLive(local) &&
-              !IsLive(
-                  MergeStates(local, remote, ctx.applier().version_vector(), remote_vv, type))) {
-            removals_.push_back(Removal{type, id, remote});
-            return absl::OkStatus();
-          }
-          return ctx.applier().MergeRecord(ctx.txn(), type, id, remote, remote_vv);
-        };
-        // This node's records in the range that the sender does not have.
-        std::vector<std::pair<v1::RecordType, std::string>> mine_only;
-        PACTO_RETURN_IF_ERROR(ctx.txn().ScanRange(ctx.txn().database()->records(), next_key_, end,
-                                                  [&](absl::string_view key, absl::string_view) {
-                                                    if (theirs.find(std::string(key)) ==
-                                                        theirs.end()) {
-                                                      v1::RecordType type;
-                                                      std::string id;
-                                                      if (ParseRecordKey(key, &type, &id))
-                                                        mine_only.emplace_back(type, std::move(id));
-                                                    }
-                                                    return true;
-                                                  }));
-        for (const auto& [type, id] : mine_only) PACTO_RETURN_IF_ERROR(merge(type, id, empty));
-        for (const auto& [key, record] : theirs) {
-          PACTO_RETURN_IF_ERROR(merge(record->type(), record->id(), record->state()));
-          ++merged;
-        }
+        PACTO_RETURN_IF_ERROR(MergeRange(ctx, theirs, end, &merged));
         // Region authority over what this chunk brought, now that what its records
         // refer to is merged: a refusal rolls the whole chunk back.
         for (const RegionCheck& check : region_checks) {
@@ -320,31 +321,74 @@ absl::Status SnapshotMerger::MergeChunk(const v1::SnapshotChunk& chunk) {
             return authority;
           }
         }
-        if (authenticator_ != nullptr) {
-          for (const v1::Entry& entry : chunk.evidence()) {
-            v1::Dot dot;
-            dot.set_origin(entry.origin());
-            dot.set_seq(entry.seq());
-            PACTO_ASSIGN_OR_RETURN(bool held, HasEvidence(ctx.txn(), dot));
-            if (!held) KeepEvidence(ctx.txn(), entry);
-          }
-        }
+        if (authenticator_ != nullptr) PACTO_RETURN_IF_ERROR(KeepChunkEvidence(ctx, chunk));
         if (!chunk.last()) return absl::OkStatus();
-        // What referred to a record ends before the record does.
-        std::stable_sort(removals_.begin(), removals_.end(),
-                         [](const Removal& a, const Removal& b) { return a.type > b.type; });
-        for (const Removal& removal : removals_) {
-          PACTO_RETURN_IF_ERROR(ctx.applier().MergeRecord(ctx.txn(), removal.type, removal.id,
-                                                          removal.remote, remote_vv));
-        }
-        ctx.applier().MergeVersionVector(remote_vv);
-        return absl::OkStatus();
+        return MergeHeldBack(ctx);
       },
       principal_);
   if (refused && !RejectionOf(s)) s = Rejected(*refused, s);
   PACTO_RETURN_IF_ERROR(s);
   records_ += merged;
   next_key_ = end;
+  return absl::OkStatus();
+}
+
+absl::Status SnapshotMerger::MergeOrHold(WriteContext& ctx, v1::RecordType type,
+                                         const std::string& id, const v1::RecordState& remote) {
+  v1::RecordState local;
+  PACTO_ASSIGN_OR_RETURN(bool existed, ReadState(ctx.txn(), type, id, &local));
+  if (existed && IsLive(local) &&
+      !IsLive(MergeStates(local, remote, ctx.applier().version_vector(), remote_vv_, type))) {
+    removals_.push_back(Removal{type, id, remote});
+    return absl::OkStatus();
+  }
+  return ctx.applier().MergeRecord(ctx.txn(), type, id, remote, remote_vv_);
+}
+
+absl::Status SnapshotMerger::MergeRange(
+    WriteContext& ctx, const std::map<std::string, const v1::SnapshotRecord*>& theirs,
+    const std::string& end, uint64_t* merged) {
+  // This node's records in the range that the sender does not have.
+  std::vector<std::pair<v1::RecordType, std::string>> mine_only;
+  PACTO_RETURN_IF_ERROR(ctx.txn().ScanRange(ctx.txn().database()->records(), next_key_, end,
+                                            [&](absl::string_view key, absl::string_view) {
+                                              if (theirs.find(std::string(key)) == theirs.end()) {
+                                                v1::RecordType type;
+                                                std::string id;
+                                                if (ParseRecordKey(key, &type, &id))
+                                                  mine_only.emplace_back(type, std::move(id));
+                                              }
+                                              return true;
+                                            }));
+  const v1::RecordState empty;
+  for (const auto& [type, id] : mine_only) PACTO_RETURN_IF_ERROR(MergeOrHold(ctx, type, id, empty));
+  for (const auto& [key, record] : theirs) {
+    PACTO_RETURN_IF_ERROR(MergeOrHold(ctx, record->type(), record->id(), record->state()));
+    ++*merged;
+  }
+  return absl::OkStatus();
+}
+
+absl::Status SnapshotMerger::KeepChunkEvidence(WriteContext& ctx, const v1::SnapshotChunk& chunk) {
+  for (const v1::Entry& entry : chunk.evidence()) {
+    v1::Dot dot;
+    dot.set_origin(entry.origin());
+    dot.set_seq(entry.seq());
+    PACTO_ASSIGN_OR_RETURN(bool held, HasEvidence(ctx.txn(), dot));
+    if (!held) KeepEvidence(ctx.txn(), entry);
+  }
+  return absl::OkStatus();
+}
+
+absl::Status SnapshotMerger::MergeHeldBack(WriteContext& ctx) {
+  // What referred to a record ends before the record does.
+  std::stable_sort(removals_.begin(), removals_.end(),
+                   [](const Removal& a, const Removal& b) { return a.type > b.type; });
+  for (const Removal& removal : removals_) {
+    PACTO_RETURN_IF_ERROR(
+        ctx.applier().MergeRecord(ctx.txn(), removal.type, removal.id, removal.remote, remote_vv_));
+  }
+  ctx.applier().MergeVersionVector(remote_vv_);
   return absl::OkStatus();
 }
 

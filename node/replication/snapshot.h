@@ -42,6 +42,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -111,6 +112,20 @@ class SnapshotMerger {
   // Merges one staged chunk with this node's records between the previous chunk's
   // last key and this chunk's; the last chunk also merges the rest and the vector.
   absl::Status MergeChunk(const v1::SnapshotChunk& chunk);
+  // MergeChunk's steps, inside its pipeline item. Merges one record now, or holds it
+  // back (removals_) when the merge would end it here.
+  absl::Status MergeOrHold(WriteContext& ctx, v1::RecordType type, const std::string& id,
+                           const v1::RecordState& remote);
+  // Merges this node's records from next_key_ to `end` and the chunk's (`theirs`, by
+  // record key); `*merged` counts the chunk's.
+  absl::Status MergeRange(WriteContext& ctx,
+                          const std::map<std::string, const v1::SnapshotRecord*>& theirs,
+                          const std::string& end, uint64_t* merged);
+  // Secure mode: keeps the chunk's entries as evidence (entry_evidence.h).
+  absl::Status KeepChunkEvidence(WriteContext& ctx, const v1::SnapshotChunk& chunk);
+  // After the last chunk: the merges held back, in reverse type order, then the
+  // sender's vector.
+  absl::Status MergeHeldBack(WriteContext& ctx);
   absl::StatusOr<bool> ReadMeta(const std::string& key, std::string* value);
   // Drops every staged chunk and the staging's marker.
   absl::Status ClearStaged();

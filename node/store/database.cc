@@ -8,6 +8,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
+#include "common/status_macros.h"
 #include "node/domain/ids.h"
 #include "node/store/encryption.h"
 #include "node/store/keys.h"
@@ -53,18 +54,7 @@ rocksdb::ColumnFamilyOptions FamilyOptions(const std::shared_ptr<rocksdb::Cache>
   return cf;
 }
 
-}  // namespace
-
-absl::Status FromRocks(const rocksdb::Status& s, const std::string& context) {
-  if (s.ok()) return absl::OkStatus();
-  std::string msg = absl::StrCat(context, ": ", s.ToString());
-  if (s.IsNotFound()) return absl::NotFoundError(msg);
-  if (s.IsCorruption()) return absl::DataLossError(msg);
-  if (s.IsBusy() || s.IsTimedOut()) return absl::UnavailableError(msg);
-  return absl::InternalError(msg);
-}
-
-absl::StatusOr<std::unique_ptr<Database>> Database::Open(const DatabaseOptions& options) {
+rocksdb::DBOptions BaseOptions(const DatabaseOptions& options) {
   rocksdb::DBOptions db_options;
   db_options.create_if_missing = true;
   db_options.create_missing_column_families = true;
@@ -75,20 +65,13 @@ absl::StatusOr<std::unique_ptr<Database>> Database::Open(const DatabaseOptions& 
   db_options.write_buffer_manager =
       std::make_shared<rocksdb::WriteBufferManager>(options.write_buffer_bytes);
   if (options.env != nullptr) db_options.env = options.env;
-  std::error_code ec;
-  const bool dir_is_new = !std::filesystem::exists(options.path + "/CURRENT", ec);
-  if (absl::Status key = CheckDataDirKey(options.path, options.encryption_key, dir_is_new);
-      !key.ok()) {
-    return key;
-  }
-  std::unique_ptr<rocksdb::Env> encrypted_env;
-  if (!options.encryption_key.empty()) {
-    encrypted_env = NewEncryptedEnvironment(db_options.env, options.encryption_key);
-    db_options.env = encrypted_env.get();
-  }
+  return db_options;
+}
 
-  auto cache = rocksdb::NewLRUCache(options.block_cache_bytes);
-  std::vector<rocksdb::ColumnFamilyDescriptor> families = {
+// The column families, in the order of Database's handles (default first).
+std::vector<rocksdb::ColumnFamilyDescriptor> Families(
+    const std::shared_ptr<rocksdb::Cache>& cache) {
+  return {
       {rocksdb::kDefaultColumnFamilyName, FamilyOptions(cache, 4 << 20, true)},
       {kRecordsFamily, FamilyOptions(cache, 32 << 20, true)},
       {kIndexesFamily, FamilyOptions(cache, 32 << 20, false)},
@@ -98,58 +81,58 @@ absl::StatusOr<std::unique_ptr<Database>> Database::Open(const DatabaseOptions& 
       // more than its own records did (15% of the node's CPU per call, perf).
       {kTalliesFamily, FamilyOptions(cache, 4 << 20, true)},
   };
+}
 
+// Whether `path` holds no RocksDB database yet; an error when it holds one that is not
+// a registry.
+absl::StatusOr<bool> IsNewOrOurs(const rocksdb::DBOptions& db_options, const std::string& path) {
   // A directory RocksDB already knows but without our families is someone else's,
   // unless it cannot even be opened: then it is damaged, and saying "not ours" could
   // lead an operator to delete a registry.
   std::vector<std::string> existing;
-  bool is_new = !rocksdb::DB::ListColumnFamilies(db_options, options.path, &existing).ok();
-  if (!is_new && std::find(existing.begin(), existing.end(), kRecordsFamily) == existing.end()) {
-    rocksdb::DB* probe = nullptr;
-    rocksdb::Options probe_options(db_options, rocksdb::ColumnFamilyOptions());
-    probe_options.create_if_missing = false;
-    rocksdb::Status s = rocksdb::DB::OpenForReadOnly(probe_options, options.path, &probe);
-    delete probe;
-    if (!s.ok()) {
-      return absl::DataLossError(
-          absl::StrCat("data dir ", options.path, " is corrupt (", s.ToString(),
-                       "); restore it with --restore-from BACKUP_DIR, and keep the damaged copy"));
-    }
-    return absl::FailedPreconditionError(absl::StrCat(
-        "data dir ", options.path, " holds a RocksDB database that is not a pacto registry"));
+  bool is_new = !rocksdb::DB::ListColumnFamilies(db_options, path, &existing).ok();
+  if (is_new || std::find(existing.begin(), existing.end(), kRecordsFamily) != existing.end()) {
+    return is_new;
   }
-
-  std::vector<rocksdb::ColumnFamilyHandle*> handles;
-  rocksdb::DB* raw = nullptr;
-  rocksdb::Status s = rocksdb::DB::Open(db_options, options.path, families, &handles, &raw);
+  rocksdb::DB* probe = nullptr;
+  rocksdb::Options probe_options(db_options, rocksdb::ColumnFamilyOptions());
+  probe_options.create_if_missing = false;
+  rocksdb::Status s = rocksdb::DB::OpenForReadOnly(probe_options, path, &probe);
+  delete probe;
   if (!s.ok()) {
-    if (s.IsIOError() && absl::StrContains(absl::AsciiStrToLower(s.ToString()), "lock")) {
-      return absl::FailedPreconditionError(absl::StrCat(
-          "data dir ", options.path,
-          " is in use by another process (its LOCK is held); is another pacto-node running "
-          "on it?"));
-    }
-    if (s.IsCorruption()) {
-      return absl::DataLossError(absl::StrCat("data dir ", options.path, " is corrupt (",
-                                              s.ToString(),
-                                              "); restore it with --restore-from BACKUP_DIR"));
-    }
-    return FromRocks(s, absl::StrCat("cannot open data dir ", options.path));
+    return absl::DataLossError(
+        absl::StrCat("data dir ", path, " is corrupt (", s.ToString(),
+                     "); restore it with --restore-from BACKUP_DIR, and keep the damaged copy"));
   }
+  return absl::FailedPreconditionError(
+      absl::StrCat("data dir ", path, " holds a RocksDB database that is not a pacto registry"));
+}
 
-  std::unique_ptr<Database> database(new Database());
-  database->encrypted_env_ = std::move(encrypted_env);
-  database->db_.reset(raw);
-  database->path_ = options.path;
-  // handles[0] is the default family; RocksDB owns that handle.
-  delete handles[0];
-  database->records_ = handles[1];
-  database->indexes_ = handles[2];
-  database->log_ = handles[3];
-  database->tallies_ = handles[4];
+// Opens RocksDB with every family, naming the likely cause of a failure.
+absl::Status OpenRocks(const rocksdb::DBOptions& db_options, const std::string& path,
+                       const std::vector<rocksdb::ColumnFamilyDescriptor>& families,
+                       std::vector<rocksdb::ColumnFamilyHandle*>* handles, rocksdb::DB** raw) {
+  rocksdb::Status s = rocksdb::DB::Open(db_options, path, families, handles, raw);
+  if (s.ok()) return absl::OkStatus();
+  if (s.IsIOError() && absl::StrContains(absl::AsciiStrToLower(s.ToString()), "lock")) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "data dir ", path,
+        " is in use by another process (its LOCK is held); is another pacto-node running "
+        "on it?"));
+  }
+  if (s.IsCorruption()) {
+    return absl::DataLossError(absl::StrCat("data dir ", path, " is corrupt (", s.ToString(),
+                                            "); restore it with --restore-from BACKUP_DIR"));
+  }
+  return FromRocks(s, absl::StrCat("cannot open data dir ", path));
+}
 
+// Checks the identity record of a data dir against `options`, or writes one on a data
+// dir that holds nothing yet. Returns the dir's node id.
+absl::StatusOr<std::string> ClaimIdentity(rocksdb::DB* raw, rocksdb::ColumnFamilyHandle* log,
+                                          const DatabaseOptions& options, bool is_new) {
   std::string stored;
-  s = raw->Get(rocksdb::ReadOptions(), kIdentityKey, &stored);
+  rocksdb::Status s = raw->Get(rocksdb::ReadOptions(), kIdentityKey, &stored);
   if (s.ok()) {
     v1::DataDirIdentity identity;
     if (!identity.ParseFromString(stored)) {
@@ -166,32 +149,73 @@ absl::StatusOr<std::unique_ptr<Database>> Database::Open(const DatabaseOptions& 
           "data dir ", options.path, " belongs to node '", identity.node_id(), "', not '",
           options.node_id, "'; give --node-id ", identity.node_id(), " or another --data-dir"));
     }
-    database->node_id_ = identity.node_id();
-  } else if (s.IsNotFound()) {
-    if (!is_new) {
-      // Families exist but no identity: a half-created dir from a crash at first start
-      // is the only way here; it holds nothing yet, so claiming it is safe only when
-      // the log is empty.
-      std::unique_ptr<rocksdb::Iterator> it(
-          raw->NewIterator(rocksdb::ReadOptions(), database->log_));
-      it->SeekToFirst();
-      if (it->Valid()) {
-        return absl::DataLossError(
-            absl::StrCat("data dir ", options.path, " has data but no identity record"));
-      }
-    }
-    v1::DataDirIdentity identity;
-    identity.set_node_id(options.node_id.empty() ? NewId("node") : options.node_id);
-    identity.set_created(absl::FormatTime(absl::RFC3339_sec, absl::Now(), absl::UTCTimeZone()));
-    identity.set_format_version(kFormatVersion);
-    rocksdb::WriteOptions sync;
-    sync.sync = true;
-    s = raw->Put(sync, kIdentityKey, identity.SerializeAsString());
-    if (!s.ok()) return FromRocks(s, "writing the data dir identity");
-    database->node_id_ = identity.node_id();
-  } else {
-    return FromRocks(s, "reading the data dir identity");
+    return identity.node_id();
   }
+  if (!s.IsNotFound()) return FromRocks(s, "reading the data dir identity");
+  if (!is_new) {
+    // Families exist but no identity: a half-created dir from a crash at first start
+    // is the only way here; it holds nothing yet, so claiming it is safe only when
+    // the log is empty.
+    std::unique_ptr<rocksdb::Iterator> it(raw->NewIterator(rocksdb::ReadOptions(), log));
+    it->SeekToFirst();
+    if (it->Valid()) {
+      return absl::DataLossError(
+          absl::StrCat("data dir ", options.path, " has data but no identity record"));
+    }
+  }
+  v1::DataDirIdentity identity;
+  identity.set_node_id(options.node_id.empty() ? NewId("node") : options.node_id);
+  identity.set_created(absl::FormatTime(absl::RFC3339_sec, absl::Now(), absl::UTCTimeZone()));
+  identity.set_format_version(kFormatVersion);
+  rocksdb::WriteOptions sync;
+  sync.sync = true;
+  s = raw->Put(sync, kIdentityKey, identity.SerializeAsString());
+  if (!s.ok()) return FromRocks(s, "writing the data dir identity");
+  return identity.node_id();
+}
+
+}  // namespace
+
+absl::Status FromRocks(const rocksdb::Status& s, const std::string& context) {
+  if (s.ok()) return absl::OkStatus();
+  std::string msg = absl::StrCat(context, ": ", s.ToString());
+  if (s.IsNotFound()) return absl::NotFoundError(msg);
+  if (s.IsCorruption()) return absl::DataLossError(msg);
+  if (s.IsBusy() || s.IsTimedOut()) return absl::UnavailableError(msg);
+  return absl::InternalError(msg);
+}
+
+absl::StatusOr<std::unique_ptr<Database>> Database::Open(const DatabaseOptions& options) {
+  rocksdb::DBOptions db_options = BaseOptions(options);
+  std::error_code ec;
+  const bool dir_is_new = !std::filesystem::exists(options.path + "/CURRENT", ec);
+  if (absl::Status key = CheckDataDirKey(options.path, options.encryption_key, dir_is_new);
+      !key.ok()) {
+    return key;
+  }
+  std::unique_ptr<rocksdb::Env> encrypted_env;
+  if (!options.encryption_key.empty()) {
+    encrypted_env = NewEncryptedEnvironment(db_options.env, options.encryption_key);
+    db_options.env = encrypted_env.get();
+  }
+  PACTO_ASSIGN_OR_RETURN(const bool is_new, IsNewOrOurs(db_options, options.path));
+
+  std::vector<rocksdb::ColumnFamilyHandle*> handles;
+  rocksdb::DB* raw = nullptr;
+  PACTO_RETURN_IF_ERROR(OpenRocks(db_options, options.path,
+                                  Families(rocksdb::NewLRUCache(options.block_cache_bytes)),
+                                  &handles, &raw));
+  std::unique_ptr<Database> database(new Database());
+  database->encrypted_env_ = std::move(encrypted_env);
+  database->db_.reset(raw);
+  database->path_ = options.path;
+  // handles[0] is the default family; RocksDB owns that handle.
+  delete handles[0];
+  database->records_ = handles[1];
+  database->indexes_ = handles[2];
+  database->log_ = handles[3];
+  database->tallies_ = handles[4];
+  PACTO_ASSIGN_OR_RETURN(database->node_id_, ClaimIdentity(raw, database->log_, options, is_new));
   return database;
 }
 

@@ -59,7 +59,9 @@ absl::Status ReadLog(const ReadView& view, uint64_t position,
                      const std::function<bool(uint64_t, v1::Entry&)>& fn) {
   return ReadLogForShipping(
       view, position,
-      [&](uint64_t at, v1::Entry& entry, const std::vector<v1::Dot>&) { return fn(at, entry); });
+      [&](uint64_t at, v1::Entry& entry, const std::vector<v1::Dot>&) -> absl::StatusOr<bool> {
+        return fn(at, entry);
+      });
 }
 
 absl::StatusOr<bool> FindInLog(const ReadView& view, absl::string_view origin, uint64_t seq,

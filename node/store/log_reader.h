@@ -25,9 +25,10 @@ absl::Status FillValues(const ReadView& view, v1::Entry* entry,
                         std::vector<v1::Dot>* replacements = nullptr);
 
 // Visits log entries from `position` on, in this node's apply order, values filled
-// in: `fn(position, entry, replacements)` returns false to stop.
-using LogVisitor =
-    std::function<bool(uint64_t, v1::Entry&, const std::vector<v1::Dot>& replacements)>;
+// in: `fn(position, entry, replacements)` answers true to go on, false to stop, or an
+// error, which ends the read and is returned.
+using LogVisitor = std::function<absl::StatusOr<bool>(uint64_t, v1::Entry&,
+                                                      const std::vector<v1::Dot>& replacements)>;
 absl::Status ReadLogForShipping(const ReadView& view, uint64_t position, const LogVisitor& fn);
 
 // The same without the replacements.
