@@ -410,7 +410,7 @@ TEST_F(BackupRestoreTest, BackupsStayBelowTheBackupDir) {
   };
   EXPECT_EQ(mode(Root()), 0700u);
   int files = 0;
-  for (const std::string& name : {"nightly", "2026", "weekly"}) {
+  for (const std::string name : {"nightly", "2026", "weekly"}) {
     const std::string top = Root() + "/" + name;
     EXPECT_EQ(mode(top), 0700u) << top;
     for (const auto& entry : std::filesystem::recursive_directory_iterator(top)) {

@@ -66,7 +66,9 @@ class RevocationTest : public ::testing::Test {
   }
   static void TearDownTestSuite() {
     for (NodeProcess* node : {n1_, n2_}) {
-      if (node != nullptr) EXPECT_EQ(node->Stop(), 0) << node->Log();
+      if (node != nullptr) {
+        EXPECT_EQ(node->Stop(), 0) << node->Log();
+      }
       delete node;
     }
     delete certs_;
