@@ -43,22 +43,13 @@ absl::StatusOr<ExportScope> ScopeOf(const ReadView& view, const std::string& cod
   const Database& db = view.db();
   std::map<std::string, std::vector<std::string>> children;
   bool known = false;
-  absl::Status bad;
-  PACTO_RETURN_IF_ERROR(view.Scan(db.records(), RecordTypePrefix(v1::RECORD_TYPE_REGION), "",
-                                  [&](absl::string_view id, absl::string_view value) {
-                                    v1::Region region;
-                                    absl::StatusOr<bool> live = DecodeStoredWinner(value, &region);
-                                    if (!live.ok()) {
-                                      bad = live.status();
-                                      return false;
-                                    }
-                                    if (*live) {
-                                      children[region.parent()].emplace_back(id);
-                                      known |= id == code;
-                                    }
-                                    return true;
-                                  }));
-  PACTO_RETURN_IF_ERROR(bad);
+  PACTO_RETURN_IF_ERROR(
+      ScanLive<v1::Region>(view, v1::RECORD_TYPE_REGION, "",
+                           [&](absl::string_view id, v1::Region& region) -> absl::StatusOr<bool> {
+                             children[region.parent()].emplace_back(id);
+                             known |= id == code;
+                             return true;
+                           }));
   if (!known) return absl::NotFoundError(absl::StrCat("region: no region '", asked, "'"));
 
   // Every region's chapters in one pass over the index (keys: region, NUL, chapter).
@@ -208,45 +199,33 @@ class RowSink {
 absl::Status ScanMemberships(const ReadView& view, const ExportScope& scope, bool include_ended,
                              RowSink* sink) {
   const absl::flat_hash_set<std::string> chapters(scope.chapters.begin(), scope.chapters.end());
-  absl::Status inner;
-  v1::Membership m;
-  PACTO_RETURN_IF_ERROR(view.Scan(view.db().records(), RecordTypePrefix(v1::RECORD_TYPE_MEMBERSHIP),
-                                  "", [&](absl::string_view, absl::string_view value) {
-                                    absl::StatusOr<bool> live = DecodeStoredWinner(value, &m);
-                                    if (!live.ok()) {
-                                      inner = live.status();
-                                      return false;
-                                    }
-                                    if (!*live || !chapters.contains(m.chapter_id())) return true;
-                                    if (!include_ended &&
-                                        MembershipStatusMark(m.status()) != kActiveMark)
-                                      return true;
-                                    return sink->Add(m.chapter_id(), m);
-                                  }));
-  return inner;
+  v1::Membership m;  // reused row after row: the export's hot loop
+  return view.ScanChecked(view.db().records(), RecordTypePrefix(v1::RECORD_TYPE_MEMBERSHIP), "",
+                          [&](absl::string_view, absl::string_view value) -> absl::StatusOr<bool> {
+                            PACTO_ASSIGN_OR_RETURN(bool live, DecodeStoredWinner(value, &m));
+                            if (!live || !chapters.contains(m.chapter_id())) return true;
+                            if (!include_ended && MembershipStatusMark(m.status()) != kActiveMark)
+                              return true;
+                            return sink->Add(m.chapter_id(), m);
+                          });
 }
 
 // A small part of it: each chapter's member index, then each membership by its id.
 absl::Status WalkChapterIndexes(const ReadView& view, const ExportScope& scope, bool include_ended,
                                 RowSink* sink) {
   for (const std::string& chapter : scope.chapters) {
-    absl::Status inner;
     bool stopped = false;
-    PACTO_RETURN_IF_ERROR(view.Scan(
+    PACTO_RETURN_IF_ERROR(view.ScanChecked(
         view.db().indexes(), IndexPrefix(IndexKind::kMembersByChapter, chapter), "",
-        [&](absl::string_view membership_id, absl::string_view mark) {
+        [&](absl::string_view membership_id, absl::string_view mark) -> absl::StatusOr<bool> {
           if (!include_ended && (mark.empty() || mark[0] != kActiveMark)) return true;
           v1::Membership m;
-          absl::StatusOr<bool> live = ReadLive(view, v1::RECORD_TYPE_MEMBERSHIP, membership_id, &m);
-          if (!live.ok()) {
-            inner = live.status();
-            return false;
-          }
-          if (!*live) return true;
+          PACTO_ASSIGN_OR_RETURN(bool live,
+                                 ReadLive(view, v1::RECORD_TYPE_MEMBERSHIP, membership_id, &m));
+          if (!live) return true;
           stopped = !sink->Add(chapter, m);
           return !stopped;
         }));
-    PACTO_RETURN_IF_ERROR(inner);
     if (stopped) return absl::OkStatus();
   }
   return absl::OkStatus();

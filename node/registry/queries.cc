@@ -52,27 +52,22 @@ absl::Status Paginate(
   }
   int produced = 0;
   std::string last;
-  absl::Status inner;
-  PACTO_RETURN_IF_ERROR(
-      view.Scan(cf, prefix, after, [&](absl::string_view suffix, absl::string_view value) {
+  return view.ScanChecked(
+      cf, prefix, after,
+      [&](absl::string_view suffix, absl::string_view value) -> absl::StatusOr<bool> {
         if (produced == page_size) {
           // One more item exists beyond the page only if this one would be produced; a
           // token that turns out to lead to an empty page is harmless.
           *next_token = tokens.Encode(query, last);
           return false;
         }
-        absl::StatusOr<bool> made = visit(suffix, value);
-        if (!made.ok()) {
-          inner = made.status();
-          return false;
-        }
-        if (*made) {
+        PACTO_ASSIGN_OR_RETURN(bool made, visit(suffix, value));
+        if (made) {
           ++produced;
           last = std::string(suffix);
         }
         return true;
-      }));
-  return inner;
+      });
 }
 
 }  // namespace
@@ -91,12 +86,8 @@ absl::StatusOr<v1::ListRegionsResponse> Registry::ListRegions(
       Paginate(view, db_->records(), RecordTypePrefix(v1::RECORD_TYPE_REGION), req,
                response.mutable_next_page_token(),
                [&](absl::string_view, absl::string_view value) -> absl::StatusOr<bool> {
-                 v1::RecordState state;
-                 if (!state.ParseFromArray(value.data(), static_cast<int>(value.size()))) {
-                   return absl::DataLossError("malformed region record");
-                 }
                  v1::Region region;
-                 PACTO_ASSIGN_OR_RETURN(bool live, DecodeWinner(state, &region));
+                 PACTO_ASSIGN_OR_RETURN(bool live, DecodeStoredWinner(value, &region));
                  if (live) *response.add_regions() = std::move(region);
                  return live;
                }));
@@ -200,29 +191,19 @@ absl::StatusOr<v1::ListOfficersResponse> Registry::ListOfficers(const v1::ListOf
       Load<v1::Chapter>(view, v1::RECORD_TYPE_CHAPTER, req.chapter(), "chapter").status());
   const std::string today = FormatDate(Today(*clock_));
   v1::ListOfficersResponse response;
-  absl::Status inner;
-  PACTO_RETURN_IF_ERROR(view.Scan(
+  PACTO_RETURN_IF_ERROR(view.ScanChecked(
       db_->indexes(), IndexPrefix(IndexKind::kOfficersByChapter, req.chapter()), "",
-      [&](absl::string_view id, absl::string_view) {
+      [&](absl::string_view id, absl::string_view) -> absl::StatusOr<bool> {
         v1::OfficerTerm term;
-        absl::StatusOr<bool> live =
-            ReadLive(view, v1::RECORD_TYPE_OFFICER_TERM, std::string(id), &term);
-        if (!live.ok()) {
-          inner = live.status();
-          return false;
-        }
-        bool current =
+        PACTO_ASSIGN_OR_RETURN(
+            bool live, ReadLive(view, v1::RECORD_TYPE_OFFICER_TERM, std::string(id), &term));
+        const bool current =
             term.start_date() <= today && (term.end_date().empty() || term.end_date() >= today);
-        if (!*live || (req.current_only() && !current)) return true;
-        absl::StatusOr<bool> covered = scope.CoversChapter(view, term.chapter_id());
-        if (!covered.ok()) {
-          inner = covered.status();
-          return false;
-        }
-        if (*covered) *response.add_terms() = std::move(term);
+        if (!live || (req.current_only() && !current)) return true;
+        PACTO_ASSIGN_OR_RETURN(bool covered, scope.CoversChapter(view, term.chapter_id()));
+        if (covered) *response.add_terms() = std::move(term);
         return true;
       }));
-  PACTO_RETURN_IF_ERROR(inner);
   return response;
 }
 
@@ -233,28 +214,18 @@ absl::StatusOr<v1::ListFormationResponse> Registry::ListFormation(
   PACTO_ASSIGN_OR_RETURN(v1::Membership m, Load<v1::Membership>(view, v1::RECORD_TYPE_MEMBERSHIP,
                                                                 req.member(), "member"));
   v1::ListFormationResponse response;
-  absl::Status inner;
-  PACTO_RETURN_IF_ERROR(
-      view.Scan(db_->indexes(), IndexPrefix(IndexKind::kFormationByPerson, m.person_id()), "",
-                [&](absl::string_view id, absl::string_view) {
-                  v1::FormationRecord record;
-                  absl::StatusOr<bool> live =
-                      ReadLive(view, v1::RECORD_TYPE_FORMATION, std::string(id), &record);
-                  if (!live.ok()) {
-                    inner = live.status();
-                    return false;
-                  }
-                  if (!*live) return true;
-                  // The person's formation in other regions' chapters is theirs.
-                  absl::StatusOr<bool> covered = scope.CoversChapter(view, record.chapter_id());
-                  if (!covered.ok()) {
-                    inner = covered.status();
-                    return false;
-                  }
-                  if (*covered) *response.add_records() = std::move(record);
-                  return true;
-                }));
-  PACTO_RETURN_IF_ERROR(inner);
+  PACTO_RETURN_IF_ERROR(view.ScanChecked(
+      db_->indexes(), IndexPrefix(IndexKind::kFormationByPerson, m.person_id()), "",
+      [&](absl::string_view id, absl::string_view) -> absl::StatusOr<bool> {
+        v1::FormationRecord record;
+        PACTO_ASSIGN_OR_RETURN(bool live,
+                               ReadLive(view, v1::RECORD_TYPE_FORMATION, std::string(id), &record));
+        if (!live) return true;
+        // The person's formation in other regions' chapters is theirs.
+        PACTO_ASSIGN_OR_RETURN(bool covered, scope.CoversChapter(view, record.chapter_id()));
+        if (covered) *response.add_records() = std::move(record);
+        return true;
+      }));
   return response;
 }
 
