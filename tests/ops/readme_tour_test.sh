@@ -42,27 +42,7 @@ fail() {
 }
 
 # A base port B with B..B+2 and B+80..B+82 free (the quickstart's gRPC and HTTP ports).
-PACTO_QUICKSTART_PORT=$(python3 - <<'PY'
-import random, socket
-for _ in range(200):
-    base = random.randrange(20000, 60000)
-    socks = []
-    try:
-        for port in [base + i for i in range(3)] + [base + 80 + i for i in range(3)]:
-            s = socket.socket()
-            socks.append(s)
-            s.bind(("127.0.0.1", port))
-    except OSError:
-        continue
-    finally:
-        for s in socks:
-            s.close()
-    print(base)
-    break
-else:
-    raise SystemExit("no free ports")
-PY
-)
+PACTO_QUICKSTART_PORT=$(python3 "$ROOT/tests/support/free_base_port.py")
 export PACTO_QUICKSTART_PORT
 BASE=$PACTO_QUICKSTART_PORT
 
