@@ -16,6 +16,7 @@
 #include "node/base/hlc.h"
 #include "node/domain/national_id.h"
 #include "node/registry/registry.h"
+#include "node/registry/replica.h"
 #include "node/reports/duplicates.h"
 #include "node/security/authorizer.h"
 #include "node/security/method_rules.h"
@@ -42,25 +43,20 @@ const Caller kScz = Caller::Within("scz-enroller", "SCZ");
 class PersonScopeTest : public testing::Test {
  protected:
   void SetUp() override {
-    DatabaseOptions options;
-    options.path = dir_.Sub("db");
-    options.node_id = "node-test";
-    options.write_buffer_bytes = 4 << 20;
-    options.block_cache_bytes = 1 << 20;
-    absl::StatusOr<std::unique_ptr<Database>> db = Database::Open(options);
-    ASSERT_TRUE(db.ok()) << db.status();
-    db_ = *std::move(db);
-    applier_ = std::make_unique<Applier>(db_.get());
-    ASSERT_TRUE(applier_->Reload().ok());
-    hlc_ = std::make_unique<HybridClock>(&clock_, absl::Seconds(5));
-    CommitPipeline::Options pipeline_options;
-    pipeline_options.node_id = "node-test";
-    pipeline_options.node_region = "BO";
-    pipeline_options.sync = false;
-    pipeline_ = std::make_unique<CommitPipeline>(db_.get(), applier_.get(), hlc_.get(), &clock_,
-                                                 pipeline_options);
-    registry_ = std::make_unique<Registry>(db_.get(), pipeline_.get(), FederationKey::Development(),
-                                           &clock_);
+    // The whole stack of one node, opened as the daemon opens it (replica.h).
+    Replica::Options options;
+    options.database.path = dir_.Sub("db");
+    options.database.node_id = "node-test";
+    options.database.write_buffer_bytes = 4 << 20;
+    options.database.block_cache_bytes = 1 << 20;
+    options.region = "BO";
+    options.clock = &clock_;
+    options.sync = false;
+    absl::StatusOr<std::unique_ptr<Replica>> replica = Replica::Open(std::move(options));
+    ASSERT_TRUE(replica.ok()) << replica.status();
+    replica_ = *std::move(replica);
+    db_ = &replica_->db();
+    registry_ = &replica_->registry();
     AddRegion("BO", "");
     AddRegion("LPZ", "BO");
     AddRegion("SCZ", "BO");
@@ -71,12 +67,7 @@ class PersonScopeTest : public testing::Test {
   }
 
   void TearDown() override {
-    pipeline_->Stop();
-    registry_.reset();
-    pipeline_.reset();
-    hlc_.reset();
-    applier_.reset();
-    db_.reset();
+    if (replica_ != nullptr) replica_->Close();
   }
 
   void AddRegion(const std::string& code, const std::string& parent) {
@@ -131,7 +122,7 @@ class PersonScopeTest : public testing::Test {
 
   std::vector<v1::DuplicateRow> Duplicates(const Caller& caller) {
     ReportContext ctx;
-    ctx.db = db_.get();
+    ctx.db = db_;
     ctx.now = kNow;
     std::vector<v1::DuplicateRow> rows;
     absl::Status s = BuildDuplicates(ctx, v1::DuplicatesRequest(), caller,
@@ -147,7 +138,7 @@ class PersonScopeTest : public testing::Test {
 
   // The authorizer's answer to `pacto audit --record ID` by an operator of `region`.
   absl::Status Audit(const std::string& region, const std::string& record) {
-    ScopeResolver resolver(db_.get());
+    ScopeResolver resolver(db_);
     Authorizer authorizer(&resolver, "BO");
     Principal who;
     who.kind = Principal::Kind::kToken;
@@ -161,11 +152,9 @@ class PersonScopeTest : public testing::Test {
 
   TempDir dir_;
   ManualClock clock_{kNow};
-  std::unique_ptr<Database> db_;
-  std::unique_ptr<Applier> applier_;
-  std::unique_ptr<HybridClock> hlc_;
-  std::unique_ptr<CommitPipeline> pipeline_;
-  std::unique_ptr<Registry> registry_;
+  std::unique_ptr<Replica> replica_;
+  Database* db_ = nullptr;        // the replica's
+  Registry* registry_ = nullptr;  // the replica's
   std::string lpz_chapter_, lpz_other_, scz_chapter_, scz_other_;
 };
 
@@ -309,7 +298,7 @@ TEST_F(PersonScopeTest, DiscrepanciesMatchTheRecount) {
   absl::StatusOr<FederationState> state = StateFromRecords(*db_);
   ASSERT_TRUE(state.ok()) << state.status();
   ReportContext ctx;
-  ctx.db = db_.get();
+  ctx.db = db_;
   ctx.now = kNow;
   absl::StatusOr<std::vector<v1::DuplicateRow>> rows = RunDuplicates(ctx, false);
   ASSERT_TRUE(rows.ok()) << rows.status();
